@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ladder",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ladder", targets: ["ladder"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        // Pure: events, catalogue, canonical form, policy, rules, projections. No I/O, no clock.
+        .target(
+            name: "LadderDomain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The SQLite store: append-only log, hash chain, persisted projections.
+        .target(
+            name: "LadderStore",
+            dependencies: ["LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "ladder",
+            dependencies: [
+                "LadderDomain", "LadderStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
+        ),
+        .testTarget(name: "LadderDomainTests", dependencies: ["LadderDomain"]),
+        .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain"]),
+        .testTarget(name: "AcceptanceTests", dependencies: ["LadderDomain"]),
+    ]
+)

@@ -1,0 +1,113 @@
+/// A calendar date `YYYY-MM-DD` (proleptic Gregorian, no time zone): the
+/// effective date of a fact. Comparable by day.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let year: Int, month: Int, day: Int
+
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
+              let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10]),
+              y >= 1, (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
+        else { return nil }
+        year = y; month = m; day = d
+    }
+
+    public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+
+    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+        var v = 0
+        for c in s {
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        return v
+    }
+
+    public static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public var description: String {
+        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    }
+
+    public var halfYear: Period { Period(year: year, half: month <= 6 ? 1 : 2) }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let d = Day(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(s)"))
+        }
+        self = d
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A half-year `YYYYH1` (January–June) or `YYYYH2` (July–December): a
+/// promotion window, a review period or an assessment cycle.
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let year: Int, half: Int
+
+    public init(year: Int, half: Int) { self.year = year; self.half = half }
+
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 6, u[4] == UInt8(ascii: "H"), let y = Day.digits(u[0..<4]), y >= 1,
+              u[5] == UInt8(ascii: "1") || u[5] == UInt8(ascii: "2") else { return nil }
+        year = y; half = Int(u[5] - 0x30)
+    }
+
+    public var description: String { pad(year, 4) + "H" + String(half) }
+    /// The look-back of a window: the half-year before it.
+    public var previous: Period { half == 2 ? Period(year: year, half: 1) : Period(year: year - 1, half: 2) }
+    public var next: Period { half == 1 ? Period(year: year, half: 2) : Period(year: year + 1, half: 1) }
+    public var months: [Month] { (1...6).map { Month(year: year, month: (half - 1) * 6 + $0) } }
+    public var firstDay: Day { Day(year: year, month: half == 1 ? 1 : 7, day: 1) }
+    public var lastDay: Day { half == 1 ? Day(year: year, month: 6, day: 30) : Day(year: year, month: 12, day: 31) }
+
+    public static func < (a: Period, b: Period) -> Bool { (a.year, a.half) < (b.year, b.half) }
+
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let p = Period(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad period \(s)"))
+        }
+        self = p
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A calendar month `YYYY-MM`, the unit of performance ratings.
+public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int, month: Int
+
+    public init(year: Int, month: Int) { self.year = year; self.month = month }
+
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 7, u[4] == 0x2D, let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]),
+              y >= 1, (1...12).contains(m) else { return nil }
+        year = y; month = m
+    }
+
+    public var description: String { pad(year, 4) + "-" + pad(month, 2) }
+    public var period: Period { Period(year: year, half: month <= 6 ? 1 : 2) }
+    public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
+}
+
+func pad(_ v: Int, _ width: Int) -> String {
+    let s = String(v)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}

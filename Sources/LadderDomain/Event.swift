@@ -1,0 +1,107 @@
+/// Who recorded an event, and in which role they claim to act.
+public struct Actor: Hashable, Sendable, Codable {
+    public let id: String
+    public let role: Role
+    public init(id: String, role: Role) { self.id = id; self.role = role }
+}
+
+/// One `data` field's value, typed by the catalogue.
+public enum FieldValue: Equatable, Sendable {
+    case absent
+    case text(String)
+    case number(Double)
+    case bool(Bool)
+    case object(JSONValue)
+}
+
+/// An event as the domain reads it: the envelope and `data` typed by the
+/// catalogue, in catalogue field order. Built from a user's JSON at append
+/// time, or from the store's packed columns at replay (no JSON parsing).
+public struct Event: Sendable {
+    public var seq: Int64
+    public let id: String
+    public let type: EventType
+    public let effective: Day
+    public let actor: Actor
+    public let values: [FieldValue]
+
+    public init(seq: Int64, id: String, type: EventType, effective: Day, actor: Actor, values: [FieldValue]) {
+        self.seq = seq; self.id = id; self.type = type; self.effective = effective; self.actor = actor
+        self.values = values
+    }
+
+    public subscript(_ name: String) -> FieldValue {
+        guard let i = type.index(of: name) else { return .absent }
+        return values[i]
+    }
+    public func text(_ name: String) -> String? { if case .text(let s) = self[name] { return s }; return nil }
+    /// A required text field: the catalogue guarantees it is present once validated.
+    public func str(_ name: String) -> String { text(name) ?? "" }
+    public func number(_ name: String) -> Double? { if case .number(let d) = self[name] { return d }; return nil }
+    public func bool(_ name: String) -> Bool? { if case .bool(let b) = self[name] { return b }; return nil }
+
+    /// The `data` object as canonical JSON: what the hash covers and `log` prints.
+    public var dataJSON: JSONValue {
+        var o: [String: JSONValue] = [:]
+        for (spec, v) in zip(type.fields, values) {
+            switch v {
+            case .absent: break
+            case .text(let s): o[spec.name] = .string(s)
+            case .number(let d): o[spec.name] = d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
+            case .bool(let b): o[spec.name] = .bool(b)
+            case .object(let j): o[spec.name] = j
+            }
+        }
+        return .object(o)
+    }
+}
+
+// MARK: - Packed form
+
+/// The compact column the store keeps beside the canonical JSON, so that
+/// replay and rule checks never parse JSON: the values in catalogue order,
+/// separated by U+001F, an absent one written as U+001E. Text fields cannot
+/// hold these characters (validation refuses C0 controls but tab and newline),
+/// and an object is canonical JSON, which escapes them.
+public enum Packed {
+    static let separator: Character = "\u{1F}"
+    static let absentMark = "\u{1E}"
+
+    public static func encode(_ values: [FieldValue]) -> String {
+        var out = ""
+        for (i, v) in values.enumerated() {
+            if i > 0 { out.append(separator) }
+            switch v {
+            case .absent: out += absentMark
+            case .text(let s): out += s
+            case .number(let d): out += JSONValue.canonicalNumber(d)
+            case .bool(let b): out += b ? "1" : "0"
+            case .object(let j): out += j.canonical
+            }
+        }
+        return out
+    }
+
+    /// Decodes what `encode` wrote for `type`; nil if the text is not such.
+    public static func decode(_ text: String, type: EventType) -> [FieldValue]? {
+        let specs = type.fields
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == specs.count else { return nil }
+        var values: [FieldValue] = []
+        values.reserveCapacity(specs.count)
+        for (spec, part) in zip(specs, parts) {
+            if part == absentMark { values.append(.absent); continue }
+            switch spec.kind {
+            case .number, .score100, .count:
+                guard let d = Double(part) else { return nil }
+                values.append(.number(d))
+            case .bool: values.append(.bool(part == "1"))
+            case .object:
+                guard let j = try? JSONParser.parse(String(part)) else { return nil }
+                values.append(.object(j))
+            default: values.append(.text(String(part)))
+            }
+        }
+        return values
+    }
+}

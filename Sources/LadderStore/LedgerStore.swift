@@ -1,0 +1,70 @@
+import LadderDomain
+
+/// The log's last position: what an auditor anchors (`ladder head`).
+public struct Head: Equatable, Sendable {
+    public let seq: Int64
+    public let hash: String
+    public static let empty = Head(seq: 0, hash: Chain.genesis)
+}
+
+/// One row of the log as stored.
+public struct StoredEvent: Sendable {
+    public let seq: Int64
+    public let id: String
+    public let type: String
+    public let effective: String
+    public let recorded: String
+    public let actorID: String
+    public let actorRole: String
+    public let data: String
+    public let packed: String
+    public let manager: String?
+    public let prevHash: String
+    public let hash: String
+
+    /// The canonical bytes the hash covers, rebuilt from the columns.
+    public var body: String {
+        Chain.body(seq: seq, id: id, type: type, effective: effective, recorded: recorded,
+                   actorID: actorID, actorRole: actorRole, data: data)
+    }
+
+    /// The typed event for folds, from the packed column (no JSON parsing).
+    public func event() throws -> Event {
+        guard let t = EventType(rawValue: type), let day = Day(effective), let role = Role(rawValue: actorRole),
+              let values = Packed.decode(packed, type: t) else {
+            throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
+        }
+        return Event(seq: seq, id: id, type: t, effective: day, actor: Actor(id: actorID, role: role), values: values)
+    }
+}
+
+public struct AppendResult: Sendable {
+    public let appended: Int
+    public let skipped: Int
+    public let firstSeq: Int64?
+    public let head: Head
+}
+
+public struct VerifyReport: Sendable {
+    public let ok: Bool
+    public let events: Int64
+    public let head: String
+    public let firstBad: Int64?
+    public let problem: String?
+    public let guardIntact: Bool
+}
+
+/// The store interface: what a backend must do (SQLite now, PostgreSQL later).
+/// Nothing above it knows SQL.
+public protocol LedgerStore: AnyObject {
+    func head() throws -> Head
+    /// Appends all of `events` or none: one transaction. Throws `Refusals`.
+    func append(_ events: [Event], expectSeq: Int64?, recorded: String) throws -> AppendResult
+    /// Visits stored events in seq order, from `since` (exclusive).
+    func scan(since: Int64, through: Int64?, manager: String?, _ visit: (StoredEvent) throws -> Void) throws
+    func verify() throws -> VerifyReport
+    /// The projected state, caught up with the log.
+    func state() throws -> (LedgerState, Head)
+    /// Drops and rebuilds every persisted projection from the log.
+    func rebuildProjections() throws -> (events: Int64, entities: Int)
+}

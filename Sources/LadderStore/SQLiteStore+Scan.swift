@@ -1,0 +1,32 @@
+import GRDB
+import LadderDomain
+
+extension SQLiteStore {
+    static let columns = "seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash"
+
+    public func scan(since: Int64, through: Int64?, manager: String?, _ visit: (StoredEvent) throws -> Void) throws {
+        try guarded { try db.read { try SQLiteStore.scan($0, since: since, through: through, manager: manager, visit) } }
+    }
+
+    static func scan(_ db: Database, since: Int64, through: Int64?, manager: String?,
+                     _ visit: (StoredEvent) throws -> Void) throws {
+        var sql = "SELECT \(columns) FROM events WHERE seq > ?"
+        var args: [any DatabaseValueConvertible] = [since]
+        if let through { sql += " AND seq <= ?"; args.append(through) }
+        if let manager { sql += " AND manager = ?"; args.append(manager) }
+        sql += " ORDER BY seq"
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+        while let row = try rows.next() {
+            try visit(StoredEvent(seq: row[0], id: row[1], type: row[2], effective: row[3], recorded: row[4],
+                                  actorID: row[5], actorRole: row[6], data: row[7], packed: row[8], manager: row[9],
+                                  prevHash: row[10], hash: row[11]))
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The hash of the event at `seq`, if the log holds it.
+    public func hash(at seq: Int64) throws -> String? {
+        try guarded { try db.read { try String.fetchOne($0, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [seq]) } }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import LadderDomain
+
+/// The SQLite backend: a GRDB `DatabaseQueue` in WAL mode, one IMMEDIATE
+/// transaction per append, and a busy timeout so that concurrent writers
+/// queue instead of failing with "database is locked".
+public final class SQLiteStore: LedgerStore {
+    let db: DatabaseQueue
+    public let path: String
+    static let busyTimeout: TimeInterval = 60
+
+    /// Opens an existing ledger (migrating its schema); `create` makes a new one.
+    public init(path: String, create: Bool = false) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if create && exists { throw StoreError.alreadyInitialized(path: path) }
+        if !create && !exists { throw StoreError.notFound(path: path) }
+        var config = Configuration()
+        config.busyMode = .timeout(SQLiteStore.busyTimeout)
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            // FULL: a commit survives power loss, not only a killed process.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+            if !create {
+                let known = try db.read { try $0.tableExists("events") }
+                if !known { throw StoreError.notALedger(path: path, reason: "it has no events table") }
+            }
+            try SQLiteStore.migrator.migrate(db)
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            if e.resultCode == .SQLITE_NOTADB { throw StoreError.notALedger(path: path, reason: "not an SQLite database") }
+            throw StoreError.database(message: e.message ?? "\(e)")
+        }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        for (name, sql) in SchemaSQL.migrations {
+            m.registerMigration(name) { db in try db.execute(sql: sql) }
+        }
+        return m
+    }()
+
+    /// Runs `body` in the store's error domain: SQLite failures become
+    /// `StoreError`, refusals pass through.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DatabaseError {
+            throw StoreError.database(message: "\(e.message ?? "SQLite error") (code \(e.resultCode.rawValue))")
+        }
+    }
+
+    public func head() throws -> Head {
+        try guarded { try db.read { try SQLiteStore.head($0) } }
+    }
+
+    static func head(_ db: Database) throws -> Head {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") else {
+            return .empty
+        }
+        return Head(seq: row[0], hash: row[1])
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import LadderStore
+
+/// Where the ledger lives; shared by every command.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The ledger file (default: $LADDER_DB, else ./ladder.sqlite).")
+    var db: String?
+
+    var path: String { db ?? ProcessInfo.processInfo.environment["LADDER_DB"] ?? "ladder.sqlite" }
+
+    func open() throws -> SQLiteStore { try SQLiteStore(path: path) }
+}
+
+/// Output format; shared by every report.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print one JSON document on stdout instead of a table.")
+    var json = false
+}
+
+/// The append time stamp: RFC 3339 UTC with milliseconds.
+func recordedNow() -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    f.timeZone = TimeZone(identifier: "UTC")
+    return f.string(from: Date())
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import LadderDomain
+
+func refusals(_ line: String) -> [Refusal] {
+    if case .failure(let r) = Envelope.parse(Array(line.utf8), label: "line 1") { return r.all }
+    return []
+}
+
+let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","actor":{"id":"hr-zhang","role":"hr"},"data":{"manager":"M-00017","name":"李伟","unit":"changsha","grade":"junior","superior":"S-0101","skipSuperior":"S-0001"}}"#
+
+@Suite struct EnvelopeTests {
+    @Test func aWellFormedEventIsTyped() throws {
+        let e = try Envelope.parse(Array(enrol.utf8), label: "line 1").get()
+        #expect(e.id == "e-0001")
+        #expect(e.type == .managerEnrolled)
+        #expect(e.effective == Day(year: 2026, month: 1, day: 5))
+        #expect(e.actor == Actor(id: "hr-zhang", role: .hr))
+        #expect(e.str("name") == "李伟")
+    }
+
+    @Test func idCharsetAndLength() {
+        #expect(isCode("A-z.0_9:x"))
+        #expect(!isCode(""))
+        #expect(!isCode("has space"))
+        #expect(!isCode(String(repeating: "a", count: 129)))
+        #expect(isCode(String(repeating: "a", count: 128)))
+        let r = refusals(enrol.replacingOccurrences(of: "e-0001", with: "e/1"))
+        #expect(r.map(\.rule) == [.badField])
+        #expect(r.first?.field == "id")
+    }
+
+    @Test func unknownTypeIsNamed() {
+        let r = refusals(enrol.replacingOccurrences(of: "ManagerEnrolled", with: "ManagerHired"))
+        #expect(r.map(\.rule) == [.unknownType])
+        #expect(r.first?.event == "e-0001 (line 1)")
+    }
+
+    @Test func effectiveMustBeARealDate() {
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-05", "20260105"] {
+            #expect(refusals(enrol.replacingOccurrences(of: "2026-01-05", with: bad)).map(\.rule) == [.badDate])
+        }
+        #expect(refusals(enrol.replacingOccurrences(of: "2026-01-05", with: "2024-02-29")).isEmpty)
+    }
+
+    @Test func actorRoleMustBeKnown() {
+        let r = refusals(enrol.replacingOccurrences(of: #""role":"hr""#, with: #""role":"boss""#))
+        #expect(r.map(\.field) == ["actor.role"])
+    }
+
+    @Test func dataFieldsRequiredTypedAndKnown() {
+        let missing = refusals(enrol.replacingOccurrences(of: #""name":"李伟","#, with: ""))
+        #expect(missing.map(\.field) == ["data.name"])
+        let unknown = refusals(enrol.replacingOccurrences(of: #""name":"李伟","#, with: #""name":"李伟","age":3,"#))
+        #expect(unknown.map(\.field) == ["data.age"])
+        let wrongType = refusals(enrol.replacingOccurrences(of: #""name":"李伟""#, with: #""name":7"#))
+        #expect(wrongType.map(\.rule) == [.badField])
+    }
+
+    @Test func everyProblemIsReportedNotOnlyTheFirst() {
+        let line = #"{"id":"x","type":"ReviewSubmitted","effective":"2026-02-30","actor":{"id":"m","role":"examinee"},"data":{"manager":"M-1","period":"2026H3","relation":"boss","score":101}}"#
+        let rules = refusals(line).map(\.rule)
+        #expect(rules == [.badDate, .badField, .badField, .scoreRange])
+    }
+
+    @Test func enumsAndBooleans() {
+        let line = #"{"id":"r","type":"RegionalDecision","effective":"2026-02-01","actor":{"id":"c","role":"city-admin"},"data":{"application":"A-1","approved":"yes"}}"#
+        #expect(refusals(line).map(\.field) == ["data.approved"])
+    }
+
+    @Test func packedRoundTripsEveryValueKind() throws {
+        let e = try Envelope.parse(Array(enrol.utf8), label: "l").get()
+        #expect(Packed.decode(Packed.encode(e.values), type: e.type) == e.values)
+        let values: [FieldValue] = [.text("A-1"), .bool(false), .absent]
+        #expect(Packed.decode(Packed.encode(values), type: .regionalDecision) == values)
+        let policy: [FieldValue] = [.object(.object(["a": .array([.int(1), .string("\u{1F}")])]))]
+        #expect(Packed.decode(Packed.encode(policy), type: .policyAdopted) == policy)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import LadderStore
+import LadderDomain
+
+func tempStore() throws -> SQLiteStore {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+    let s = try SQLiteStore(path: path, create: true)
+    _ = try s.append(Bootstrap.events(admin: "admin", effective: Day(year: 2000, month: 1, day: 1)),
+                     expectSeq: 0, recorded: "2026-12-01T00:00:00.000Z")
+    return s
+}
+
+func unit(_ id: String, _ unit: String) -> Event {
+    Event(seq: 0, id: id, type: .unitRegistered, effective: Day(year: 2026, month: 1, day: 1),
+          actor: Actor(id: "admin", role: .systemAdmin), values: [.text(unit), .text("长沙"), .text("city")])
+}
+
+@Suite struct StoreTests {
+    @Test func embeddedSchemaMatchesTheSQLFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("schema").path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(files.map { String($0.dropLast(4)) } == SchemaSQL.migrations.map(\.name))
+        for (file, m) in zip(files, SchemaSQL.migrations) {
+            let text = try String(contentsOf: root.appendingPathComponent("schema/\(file)"), encoding: .utf8)
+            #expect(text.trimmingCharacters(in: .newlines) == m.sql.trimmingCharacters(in: .newlines), "\(file): run tools/embed-schema.py")
+        }
+    }
+
+    @Test func aRefusedBatchRollsBackEverything() throws {
+        let s = try tempStore()
+        let before = try s.head()
+        let bad = Event(seq: 0, id: "u-1", type: .unitRegistered, effective: Day(year: 2026, month: 1, day: 1),
+                        actor: Actor(id: "admin", role: .systemAdmin), values: [.text("x"), .text("y"), .text("city")])
+        #expect(throws: Refusals.self) { try s.append([unit("u-1", "changsha"), bad], expectSeq: nil, recorded: "t") }
+        #expect(try s.head() == before)
+    }
+
+    @Test func chainLinksEachEventToThePrevious() throws {
+        let s = try tempStore()
+        _ = try s.append([unit("u-1", "changsha"), unit("u-2", "zhuzhou")], expectSeq: nil, recorded: "2026-12-01T00:00:00.000Z")
+        var prev = Chain.genesis
+        var seqs: [Int64] = []
+        try s.scan(since: 0, through: nil, manager: nil) { row in
+            #expect(row.prevHash == prev)
+            #expect(row.hash == Chain.hash(prev: prev, body: row.body))
+            prev = row.hash
+            seqs.append(row.seq)
+        }
+        #expect(seqs == [1, 2, 3, 4])
+        #expect(try s.verify().ok)
+    }
+
+    @Test func concurrentWritersQueueWithoutGapsOrLockErrors() async throws {
+        let s = try tempStore()
+        let path = s.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<4 {
+                group.addTask {
+                    let mine = try SQLiteStore(path: path)
+                    for i in 0..<25 { _ = try mine.append([unit("u-\(w)-\(i)", "unit-\(w)-\(i)")], expectSeq: nil, recorded: "t") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try s.head().seq == 102)
+        #expect(try s.verify().ok)
+    }
+}
