@@ -1,42 +1,244 @@
 /// Everything the rules and reports read, folded from the log.
 ///
-/// A value: `apply` is the pure fold `(State, Event) -> State`; `check` the
-/// append-time rules against the state just before the event. The store
-/// persists it one entity per row (`ProjectionRow`) and remembers which
-/// entities a fold touched, so an append writes only those.
+/// A value: `apply` is the pure fold `(State, Event) -> State`; `check`
+/// (Rules.swift) the append-time rules against the state just before the
+/// event. The store persists it one entity per row and remembers which
+/// entities a fold touched (`dirty`), so an append writes only those.
 public struct LedgerState: Sendable {
-    public var applications: [String: ApplicationRecord] = [:]
-    /// The entities changed since the store last saved them.
+    public var policies: [PolicyVersion] = []
+    public var units: [String: UnitState] = [:]
+    public var managers: [String: ManagerState] = [:]
+    public var windows: [WindowKey: WindowState] = [:]
+    public var applications: [String: ApplicationState] = [:]
+    public var grants: [String: Set<Grant>] = [:]
+    /// Evidence event id → the manager it is about (for voids).
+    public var evidence: [String: String] = [:]
+    /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
+    public var cohorts: [String: [String: Double]] = [:]
     public var dirty: Set<EntityRef> = []
 
     public init() {}
 
+    /// The policy in force on a day: the latest adopted effective on or before it.
+    public func policy(on day: Day) -> PolicyVersion? {
+        policies.last { $0.effective <= day }
+    }
+
     public mutating func apply(_ e: Event) {
         switch e.type {
+        case .policyAdopted:
+            guard case .object(let json) = e["policy"], let p = Policy.from(json).policy else { return }
+            policies.append(PolicyVersion(seq: e.seq, event: e.id, effective: e.effective, policy: p))
+            policies.sort { ($0.effective, $0.seq) < ($1.effective, $1.seq) }
+            touch(.policy, String(e.seq))
+        case .unitRegistered:
+            let u = e.str("unit")
+            units[u] = UnitState(unit: u, name: e.str("name"), kind: e.str("kind"), managers: units[u]?.managers ?? [])
+            touch(.unit, u)
+        case .roleGranted, .roleRevoked:
+            guard let role = Role(rawValue: e.str("role")) else { return }
+            let a = e.str("actor"), g = Grant(role: role, unit: e.text("unit"))
+            if e.type == .roleGranted { grants[a, default: []].insert(g) } else { grants[a]?.remove(g) }
+            touch(.actor, a)
+        case .managerEnrolled:
+            let m = e.str("manager"), u = e.str("unit")
+            managers[m] = ManagerState(
+                manager: m, name: e.str("name"), unit: u, grade: e.str("grade"), superior: e.str("superior"),
+                skipSuperior: e.str("skipSuperior"), enrolled: e.effective,
+                history: [GradeStep(grade: e.str("grade"), effective: e.effective, seq: e.seq, cause: e.type.rawValue)])
+            units[u]?.managers.append(m)
+            touch(.manager, m); touch(.unit, u)
+        case .managerReassigned:
+            let m = e.str("manager")
+            guard var s = managers[m] else { return }
+            if let u = e.text("unit"), u != s.unit {
+                units[s.unit]?.managers.removeAll { $0 == m }
+                touch(.unit, s.unit)
+                units[u]?.managers.append(m)
+                touch(.unit, u)
+                s.unit = u
+            }
+            if let v = e.text("superior") { s.superior = v }
+            if let v = e.text("skipSuperior") { s.skipSuperior = v }
+            managers[m] = s
+            touch(.manager, m)
+        case .managerLeft:
+            let m = e.str("manager")
+            managers[m]?.status = "left"
+            managers[m]?.left = e.effective
+            managers[m]?.leftReason = e.text("reason")
+            touch(.manager, m)
+        case .customerClassAssigned, .assessmentRecorded, .reviewSubmitted, .performanceRated:
+            recordEvidence(e)
+        case .eventVoided:
+            voidEvidence(e.str("event"))
+        case .windowOpened:
+            let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
+            windows[key] = WindowState(unit: key.unit, window: key.window, closes: Day(e.str("closes"))!, opened: e.effective)
+            touch(.window, key.description)
+        case .quotaSet:
+            let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
+            windows[key]?.seats[e.str("grade")] = Int(e.number("seats") ?? 0)
+            touch(.window, key.description)
+        case .windowClosed:
+            let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
+            windows[key]?.state = "closed"
+            windows[key]?.closed = e.effective
+            settle(key, on: e.effective)
+            touch(.window, key.description)
         case .applicationSubmitted:
-            applications[e.str("application")] = ApplicationRecord(manager: e.str("manager"))
-            dirty.insert(EntityRef(kind: .application, key: e.str("application")))
-        default: break
+            let a = e.str("application"), m = e.str("manager")
+            guard let s = managers[m], let w = Period(e.str("window")) else { return }
+            var app = ApplicationState(application: a, manager: m, unit: s.unit, window: w, grade: e.str("grade"),
+                                       from: s.grade, submittedSeq: e.seq, submitted: e.effective)
+            app.steps.append(step(e))
+            applications[a] = app
+            windows[app.windowKey]?.applications.append(a)
+            managers[m]?.applications.append(a)
+            touch(.application, a); touch(.window, app.windowKey.description); touch(.manager, m)
+        case .superiorEvaluated, .regionalDecision, .qualificationChecked, .examScored,
+             .promotionGranted, .promotionDeclined, .promotionRevoked:
+            applyToApplication(e)
+        case .gradeAssigned:
+            let m = e.str("manager")
+            managers[m]?.grade = e.str("grade")
+            managers[m]?.history.append(GradeStep(grade: e.str("grade"), effective: e.effective, seq: e.seq, cause: e.type.rawValue))
+            touch(.manager, m)
         }
     }
 
-    public func check(_ e: Event) -> [Refusal] { [] }
+    mutating func touch(_ kind: EntityRef.Kind, _ key: String) { dirty.insert(EntityRef(kind: kind, key: key)) }
+
+    func step(_ e: Event) -> Step {
+        Step(seq: e.seq, event: e.id, type: e.type.rawValue, actor: e.actor.id, role: e.actor.role.rawValue, effective: e.effective)
+    }
+
+    mutating func recordEvidence(_ e: Event) {
+        let m = e.str("manager")
+        guard managers[m] != nil else { return }
+        var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "")
+        switch e.type {
+        case .assessmentRecorded:
+            ev.key = e.str("instrument"); ev.cycle = e.str("cycle"); ev.score = e.number("score")
+            managers[m]!.assessments.append(ev)
+        case .reviewSubmitted:
+            ev.key = "\(e.str("period"))|\(e.str("relation"))"; ev.score = e.number("score"); ev.value = e.actor.id
+            managers[m]!.reviews.append(ev)
+        case .performanceRated:
+            ev.key = e.str("month"); ev.value = e.str("rating")
+            managers[m]!.ratings.append(ev)
+        default:
+            ev.key = "class"; ev.value = e.str("class")
+            managers[m]!.classes.append(ev)
+        }
+        evidence[e.id] = m
+        touch(.manager, m); touch(.evidence, e.id)
+        if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
+    }
+
+    mutating func voidEvidence(_ id: String) {
+        guard let m = evidence[id], var s = managers[m] else { return }
+        var touched: (String, String)?
+        for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
+            if let i = s[keyPath: list].firstIndex(where: { $0.event == id }) {
+                s[keyPath: list][i].voided = true
+                if list == \ManagerState.assessments { touched = (s.assessments[i].key, s.assessments[i].cycle) }
+            }
+        }
+        managers[m] = s
+        touch(.manager, m)
+        if let (inst, cycle) = touched { refreshCohort(m, instrument: inst, cycle: cycle) }
+    }
+
+    /// Keeps the cohort of one instrument and cycle in step with a manager's standing result.
+    mutating func refreshCohort(_ m: String, instrument: String, cycle: String) {
+        let key = "\(instrument)|\(cycle)"
+        cohorts[key, default: [:]][m] = managers[m]?.assessment(instrument, cycle: cycle)?.score
+        touch(.cohort, key)
+    }
+
+    mutating func applyToApplication(_ e: Event) {
+        let a = e.str("application")
+        guard var app = applications[a] else { return }
+        app.steps.append(step(e))
+        switch e.type {
+        case .superiorEvaluated:
+            if e.str("relation") == "direct" { app.direct = e.number("score") } else { app.skip = e.number("score") }
+            if app.direct != nil && app.skip != nil { app.stage = "evaluated" }
+        case .regionalDecision:
+            app.approved = e.bool("approved")
+            app.regionalReason = e.text("reason")
+            app.stage = app.approved == true ? "endorsed" : "rejected"
+        case .qualificationChecked:
+            app.qualified = e.bool("passed")
+            app.qualificationReason = e.text("reason")
+            app.override = e.text("override")
+            app.stage = app.qualified == true ? "qualified" : "returned"
+        case .examScored:
+            app.exam = e.number("score")
+            app.stage = "examined"
+        case .promotionGranted:
+            app.stage = "granted"
+            app.rank = e.number("rank").map { Int($0) }
+            app.score = e.number("score")
+            managers[app.manager]?.grade = e.str("to")
+            managers[app.manager]?.history.append(GradeStep(grade: e.str("to"), effective: e.effective, seq: e.seq,
+                                                            cause: e.type.rawValue, application: a))
+            touch(.manager, app.manager)
+        case .promotionDeclined:
+            app.stage = "declined"
+            app.rank = e.number("rank").map { Int($0) }
+            app.score = e.number("score")
+            app.decisionReason = e.text("reason")
+        case .promotionRevoked:
+            app.stage = "revoked"
+            app.revokedReason = e.text("reason")
+            managers[app.manager]?.grade = app.from
+            managers[app.manager]?.history.append(GradeStep(grade: app.from, effective: e.effective, seq: e.seq,
+                                                            cause: e.type.rawValue, application: a))
+            touch(.manager, app.manager)
+        default: break
+        }
+        applications[a] = app
+        touch(.application, a)
+        if e.type == .promotionGranted || e.type == .promotionDeclined { settle(app.windowKey, on: e.effective) }
+    }
+
+    /// A closed window whose every application is decided (vacuously so when it has none) is
+    /// allocated: nothing in it changes any more.
+    mutating func settle(_ key: WindowKey, on day: Day) {
+        guard let w = windows[key], w.state == "closed" else { return }
+        let undecided = w.applications.contains { a in
+            guard let s = applications[a]?.stage else { return false }
+            return s != "granted" && s != "declined" && s != "revoked"
+        }
+        if !undecided {
+            windows[key]?.state = "allocated"
+            windows[key]?.decided = day
+            touch(.window, key.description)
+        }
+    }
 
     /// The manager an event concerns, if any (for `log --manager`).
     public func manager(of e: Event) -> String? {
         if let m = e.text("manager") { return m }
         if let a = e.text("application") { return applications[a]?.manager }
+        if e.type == .eventVoided { return evidence[e.str("event")] }
         return nil
     }
-}
 
-public struct ApplicationRecord: Codable, Equatable, Sendable {
-    public var manager: String
+    /// The live (not yet allocated) window of a unit, if any.
+    public func pendingWindow(of unit: String) -> WindowState? {
+        windows.values.filter { $0.unit == unit && $0.state != "allocated" }.min { $0.window < $1.window }
+    }
 }
 
 /// Names one persisted entity of the state.
 public struct EntityRef: Hashable, Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case application }
+    public enum Kind: String, Sendable, CaseIterable {
+        case policy, unit, actor, manager, window, application, evidence, cohort
+    }
     public let kind: Kind
     public let key: String
+    public init(kind: Kind, key: String) { self.kind = kind; self.key = key }
 }

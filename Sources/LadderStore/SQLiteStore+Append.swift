@@ -26,6 +26,11 @@ extension SQLiteStore {
         }
         var state = try loadState(db, head: head)
         let existing = try db.cachedStatement(sql: "SELECT type, effective, actor_id, actor_role, data FROM events WHERE id = ?")
+        let typeOf = try db.cachedStatement(sql: "SELECT type FROM events WHERE id = ?")
+        var batchTypes: [String: EventType] = [:]
+        let recordedType: (String) -> EventType? = { id in
+            batchTypes[id] ?? (try? String.fetchOne(typeOf, arguments: [id])).flatMap { $0.flatMap(EventType.init(rawValue:)) }
+        }
         var refusals: [Refusal] = []
         var accepted: [(event: Event, data: String, manager: String?)] = []
         var inBatch: [String: String] = [:]
@@ -46,9 +51,10 @@ extension SQLiteStore {
             }
             inBatch[e.id] = content.joined(separator: "\u{1F}")
             e.seq = next
-            let problems = state.check(e)
+            let problems = state.check(e, recorded: recordedType)
             if !problems.isEmpty { refusals += problems; continue }
             state.apply(e)
+            batchTypes[e.id] = e.type
             accepted.append((e, data, state.manager(of: e)))
             next += 1
         }

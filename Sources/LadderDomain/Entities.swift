@@ -1,0 +1,157 @@
+/// The projected entities. Each is Codable: the store persists one row per
+/// entity, and reports read them back without replaying the log.
+
+public struct UnitState: Codable, Equatable, Sendable {
+    public var unit: String
+    public var name: String
+    public var kind: String
+    /// Managers currently in the unit, in enrolment order.
+    public var managers: [String] = []
+}
+
+public struct GradeStep: Codable, Equatable, Sendable {
+    public var grade: String
+    public var effective: Day
+    public var seq: Int64
+    /// What changed it: the event type, and the application where there is one.
+    public var cause: String
+    public var application: String?
+}
+
+/// One piece of evidence as recorded, kept (not just the latest) so that a
+/// void can fall back to the one before it.
+public struct Evidence: Codable, Equatable, Sendable {
+    public var event: String
+    public var seq: Int64
+    public var effective: Day
+    /// Instrument, `period|relation`, month, or "class".
+    public var key: String
+    /// Cycle for assessments, else empty.
+    public var cycle: String
+    public var score: Double?
+    public var value: String?
+    public var voided: Bool = false
+}
+
+public struct ManagerState: Codable, Equatable, Sendable {
+    public var manager: String
+    public var name: String
+    public var unit: String
+    public var grade: String
+    public var superior: String
+    public var skipSuperior: String
+    public var status: String = "active"
+    public var enrolled: Day
+    public var left: Day?
+    public var leftReason: String?
+    public var history: [GradeStep]
+    public var assessments: [Evidence] = []
+    public var reviews: [Evidence] = []
+    public var ratings: [Evidence] = []
+    public var classes: [Evidence] = []
+    public var applications: [String] = []
+
+    public var isActive: Bool { status == "active" }
+
+    /// The latest standing result per instrument (by cycle, then position in the log).
+    public func latestAssessments() -> [String: Evidence] {
+        var out: [String: Evidence] = [:]
+        for a in assessments where !a.voided {
+            if let cur = out[a.key], (cur.cycle, cur.seq) > (a.cycle, a.seq) { continue }
+            out[a.key] = a
+        }
+        return out
+    }
+
+    /// The standing result for an instrument in one cycle.
+    public func assessment(_ instrument: String, cycle: String) -> Evidence? {
+        assessments.last { !$0.voided && $0.key == instrument && $0.cycle == cycle }
+    }
+
+    /// The standing review of a period by one relation (`self` or `superior`): the latest.
+    public func review(period: Period, relation: String) -> Evidence? {
+        reviews.last { !$0.voided && $0.key == "\(period)|\(relation)" }
+    }
+
+    /// The standing rating of a month.
+    public func rating(_ month: Month) -> Evidence? {
+        ratings.last { !$0.voided && $0.key == month.description }
+    }
+
+    public var customerClass: String? { classes.last { !$0.voided }?.value }
+}
+
+public struct WindowKey: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var unit: String
+    public var window: Period
+    public init(unit: String, window: Period) { self.unit = unit; self.window = window }
+    public var description: String { "\(unit)/\(window)" }
+}
+
+public struct WindowState: Codable, Equatable, Sendable {
+    public var unit: String
+    public var window: Period
+    public var closes: Day
+    public var opened: Day
+    public var state: String = "open"
+    public var closed: Day?
+    public var decided: Day?
+    public var seats: [String: Int] = [:]
+    /// Applications in submission order.
+    public var applications: [String] = []
+
+    public var key: WindowKey { WindowKey(unit: unit, window: window) }
+}
+
+/// One step of an application, for `explain`.
+public struct Step: Codable, Equatable, Sendable {
+    public var seq: Int64
+    public var event: String
+    public var type: String
+    public var actor: String
+    public var role: String
+    public var effective: Day
+}
+
+public struct ApplicationState: Codable, Equatable, Sendable {
+    public var application: String
+    public var manager: String
+    public var unit: String
+    public var window: Period
+    public var grade: String
+    public var from: String
+    public var stage: String = "submitted"
+    public var submittedSeq: Int64
+    public var submitted: Day
+    public var direct: Double?
+    public var skip: Double?
+    public var approved: Bool?
+    public var regionalReason: String?
+    public var qualified: Bool?
+    public var qualificationReason: String?
+    public var override: String?
+    public var exam: Double?
+    public var rank: Int?
+    public var score: Double?
+    public var decisionReason: String?
+    public var revokedReason: String?
+    public var steps: [Step] = []
+
+    public var windowKey: WindowKey { WindowKey(unit: unit, window: window) }
+
+    /// Still moving through the procedure (not rejected, returned or decided).
+    public var isLive: Bool { !["rejected", "returned", "granted", "declined", "revoked"].contains(stage) }
+}
+
+/// A granted role: `unit` only for city-admin.
+public struct Grant: Hashable, Codable, Sendable {
+    public var role: Role
+    public var unit: String?
+}
+
+public struct PolicyVersion: Codable, Equatable, Sendable {
+    public var seq: Int64
+    public var event: String
+    public var effective: Day
+    public var policy: Policy
+}
