@@ -70,3 +70,21 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The state as the ledger knew it after `through` (seq), counting only
+    /// events effective on or before `asOf`: an explicit view, folded from the log.
+    public func state(through: Int64?, asOf: Day?) throws -> LedgerState {
+        if through == nil && asOf == nil { return try state().0 }
+        return try guarded {
+            try db.read { db in
+                var state = LedgerState()
+                try SQLiteStore.scan(db, since: 0, through: through, manager: nil) { row in
+                    if let asOf, let d = Day(row.effective), d > asOf { return }
+                    state.apply(try row.event())
+                }
+                return state
+            }
+        }
+    }
+}

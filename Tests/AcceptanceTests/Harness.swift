@@ -105,7 +105,6 @@ func event(_ id: String, _ type: String, _ effective: String, actor: String, rol
 }
 
 extension JSONValue {
-    subscript(_ key: String) -> JSONValue { objectValue?[key] ?? .null }
     subscript(_ i: Int) -> JSONValue {
         if case .array(let a) = self, i < a.count { return a[i] }
         return .null
