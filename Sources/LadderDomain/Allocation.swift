@@ -49,13 +49,14 @@ extension LedgerState {
     /// What allocation decides for every application of a window under `policy`:
     /// candidates ranked per target grade by final score, then exam, then
     /// superior score, then the earlier application; the top `seats` granted.
-    public func allocation(_ key: WindowKey, policy: Policy) -> [Decision] {
+    /// `excluded` names applications to treat as not qualified (the audit's counterfactual), with why.
+    public func allocation(_ key: WindowKey, policy: Policy, excluded: [String: String] = [:]) -> [Decision] {
         guard let w = windows[key] else { return [] }
         let apps = w.applications.compactMap { applications[$0] }
         var out: [Decision] = []
         var byGrade: [String: [ApplicationState]] = [:]
         for a in apps {
-            if let why = notCandidate(a, policy: policy) {
+            if let why = excluded[a.application] ?? notCandidate(a, policy: policy) {
                 out.append(Decision(application: a.application, manager: a.manager, grade: a.grade, from: a.from, granted: false,
                                     rank: nil, score: finalScore(a, policy: policy), exam: a.exam,
                                     superior: superiorScore(a, policy: policy), reason: why))

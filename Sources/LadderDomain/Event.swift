@@ -47,7 +47,7 @@ public struct Event: Sendable {
             switch v {
             case .absent: break
             case .text(let s): o[spec.name] = .string(s)
-            case .number(let d): o[spec.name] = d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
+            case .number(let d): o[spec.name] = .number(d)
             case .bool(let b): o[spec.name] = .bool(b)
             case .object(let j): o[spec.name] = j
             }

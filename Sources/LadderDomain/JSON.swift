@@ -329,3 +329,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension JSONValue {
+    /// A number as JSON: integral values as integers, nil as null.
+    public static func number(_ d: Double?) -> JSONValue {
+        guard let d else { return .null }
+        return d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
+    }
+}

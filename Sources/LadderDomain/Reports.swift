@@ -1,10 +1,7 @@
 /// The reports of the contract, as JSON documents built from the state.
 /// Pure: the CLI prints them, or renders tables from them.
 extension LedgerState {
-    func num(_ d: Double?) -> JSONValue {
-        guard let d else { return .null }
-        return d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
-    }
+    func num(_ d: Double?) -> JSONValue { .number(d) }
 
     /// The window a manager's eligibility is shown for: the unit's pending
     /// window, else the half-year after the unit's latest one, else the one after `day`.

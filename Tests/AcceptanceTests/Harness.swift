@@ -40,7 +40,8 @@ final class Sandbox {
         }
     }
 
-    deinit { try? FileManager.default.removeItem(at: dir) }
+    // LADDER_KEEP_SANDBOX=1 keeps the folders, to look at a failing test's ledger.
+    deinit { if ProcessInfo.processInfo.environment["LADDER_KEEP_SANDBOX"] == nil { try? FileManager.default.removeItem(at: dir) } }
 
     /// `ladder ARGS --db <sandbox db>`, with `stdin` piped in.
     @discardableResult

@@ -69,6 +69,7 @@ extension Ladder {
                 let el = r["eligibility"]
                 if el != .null {
                     print("\neligibility for \(text(el["target"])) in \(text(el["window"])): \(el["eligible"] == .bool(true) ? "eligible" : "not eligible")")
+                    if el["ceiling"] != .null { print(text(el["ceiling"])) }
                     var c = Table("criterion", "required", "actual", "met")
                     for x in el["criteria"].arrayValue { c.add(text(x["criterion"]), text(x["required"]), text(x["actual"]), text(x["met"])) }
                     c.print()

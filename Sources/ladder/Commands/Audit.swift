@@ -1,0 +1,103 @@
+import ArgumentParser
+import LadderDomain
+import LadderStore
+
+extension Ladder {
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show every step of one application: the event, the rule applied, the evidence read, the ranking and the quota line.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The application id.") var application: String
+
+        mutating func run() throws {
+            try perform {
+                let ledger = try store.open()
+                let (state, _) = try ledger.state()
+                guard let app = state.applications[application] else {
+                    throw Refusal(.unknownApplication, event: application, "no application \(application) is recorded")
+                }
+                var ex = Explainer(application: application)
+                let last = app.steps.last?.seq ?? 0
+                try ledger.scan(since: 0, through: last, manager: nil) { ex.feed(try $0.event()) }
+                let doc: JSONValue = ["application": .string(app.application), "manager": .string(app.manager),
+                                      "unit": .string(app.unit), "window": .string(app.window.description),
+                                      "grade": .string(app.grade), "from": .string(app.from), "stage": .string(app.stage),
+                                      "steps": .array(ex.steps)]
+                if output.json { printJSON(doc); return }
+                print("\(app.application): \(app.manager) \(app.from) → \(app.grade) in \(app.unit) \(app.window), now \(app.stage)\n")
+                for s in ex.steps {
+                    print("seq \(text(s["seq"]))  \(text(s["effective"]))  \(text(s["type"]))  \(text(s["event"]))  by \(text(s["actor"]["id"])) (\(text(s["actor"]["role"])))")
+                    if s["rule"] != .null { print("  rule: \(text(s["rule"]))") }
+                    for c in s["criteria"].arrayValue { print("  \(c["met"] == .bool(true) ? "met  " : "UNMET") \(text(c["required"])): \(text(c["actual"]))") }
+                    if s["override"] != .null { print("  override: \(text(s["override"]))") }
+                    if s["band"] != .null { print("  score \(text(s["score"])): \(text(s["band"])), \(s["passed"] == .bool(true) ? "passed" : "failed")") }
+                    for r in s["ranking"].arrayValue {
+                        print("  #\(text(r["rank"])) \(text(r["application"])) final \(text(r["final"])) exam \(text(r["exam"])) superior \(text(r["superior"]))\(r["granted"] == .bool(true) ? "  granted" : "")")
+                    }
+                    if s["quotaLine"] != .null { print("  quota line: \(text(s["quotaLine"]))") }
+                    if s["reason"] != .null { print("  reason: \(text(s["reason"]))") }
+                }
+            }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-derive every recorded allocation under the policy in force then; list every disagreement.",
+            discussion: "Each decision is re-derived from the evidence as it stood then, and again without evidence voided since and without qualification overrides. Exit 1 when there is any disagreement.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        mutating func run() throws {
+            try perform {
+                let ledger = try store.open()
+                var auditor = Auditor(final: try ledger.state().0)
+                try ledger.scan(since: 0, through: nil, manager: nil) { auditor.feed(try $0.event()) }
+                let r = auditor.report
+                if output.json { printJSON(r) } else {
+                    print("audited \(auditor.decisions) decisions: \(auditor.disagreements.isEmpty ? "no disagreement" : "\(auditor.disagreements.count) disagreement(s)")")
+                    for d in auditor.disagreements {
+                        print("- \(text(d["application"])) (\(text(d["unit"])) \(text(d["window"])), seq \(text(d["seq"]))): recorded \(text(d["recorded"])), derived \(text(d["derived"])) [\(text(d["kind"]))] \(text(d["reason"]))")
+                    }
+                }
+                if !auditor.disagreements.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Compliance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check quota use, rule breaches, overrides and the grade mix against the policy's target.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only this window, e.g. 2026H2.") var window: String?
+        @Option(help: "Only this unit.") var unit: String?
+
+        mutating func run() throws {
+            try perform {
+                let w = try window.map { try parsePeriod($0, option: "--window") }
+                let r = try store.open().state().0.compliance(window: w, unit: unit)
+                if output.json { printJSON(r); return }
+                let v = r["violations"].arrayValue
+                print(v.isEmpty ? "no violations" : "\(v.count) violation(s):")
+                for x in v { print("- [\(text(x["rule"]))] " + (x.objectValue ?? [:]).filter { $0.key != "rule" }.sorted { $0.key < $1.key }.map { "\($0.key) \(text($0.value))" }.joined(separator: ", ")) }
+                let o = r["overrides"].arrayValue
+                if !o.isEmpty {
+                    print("\n\(o.count) qualification override(s):")
+                    var t = Table("application", "manager", "unit", "window", "stage", "reason")
+                    for x in o { t.add(text(x["application"]), text(x["manager"]), text(x["unit"]), text(x["window"]), text(x["stage"]), text(x["reason"])) }
+                    t.print()
+                }
+                print("\ngrade mix of active managers:")
+                var t = Table("unit", "grade", "count", "actual", "target")
+                for x in r["mix"].arrayValue {
+                    t.add(text(x["unit"]), text(x["grade"]), text(x["count"]), percent(x["actual"]), percent(x["target"]))
+                }
+                t.print()
+            }
+        }
+
+        func percent(_ v: JSONValue) -> String { v.numberValue.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    }
+}
