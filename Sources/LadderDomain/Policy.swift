@@ -59,6 +59,12 @@ public struct Policy: Codable, Equatable, Sendable {
         public var minSuperiorReview: Double
         /// Customer class served at least this one (`A+` > `A` > `B` > `C`), if set.
         public var customerClass: String?
+
+        public init(minA: Int, lowestRating: String, certified: String?, minSelfReview: Double,
+                    minSuperiorReview: Double, customerClass: String?) {
+            self.minA = minA; self.lowestRating = lowestRating; self.certified = certified
+            self.minSelfReview = minSelfReview; self.minSuperiorReview = minSuperiorReview; self.customerClass = customerClass
+        }
     }
 
     public func rank(of grade: String) -> Int? { ladder.firstIndex(of: grade) }

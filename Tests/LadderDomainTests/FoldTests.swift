@@ -1,0 +1,109 @@
+import Testing
+@testable import LadderDomain
+
+/// Folds and rules on small event lists, no store.
+@Suite struct FoldTests {
+    var n: Int64 = 0
+    func ev(_ type: EventType, _ eff: String, _ actor: String, _ role: Role, _ values: [FieldValue]) -> Event {
+        Event(seq: 0, id: "\(type.rawValue)-\(values.first.map { "\($0)" } ?? "")-\(eff)", type: type, effective: Day(eff)!,
+              actor: Actor(id: actor, role: role), values: values)
+    }
+
+    /// Applies events in order, each checked first; returns the state and any refusals.
+    func fold(_ events: [Event]) -> (LedgerState, [Refusal]) {
+        var s = LedgerState()
+        var refused: [Refusal] = []
+        for (i, var e) in events.enumerated() {
+            e.seq = Int64(i + 1)
+            let r = s.check(e)
+            if r.isEmpty { s.apply(e) } else { refused += r }
+        }
+        return (s, refused)
+    }
+
+    var start: [Event] {
+        Bootstrap.events(admin: "admin", effective: Day("2000-01-01")!) + [
+            ev(.roleGranted, "2026-01-01", "admin", .systemAdmin, [.text("hr"), .text("hr"), .absent]),
+            ev(.unitRegistered, "2026-01-01", "admin", .systemAdmin, [.text("cs"), .text("长沙"), .text("city")]),
+            ev(.managerEnrolled, "2026-01-02", "hr", .hr, [.text("M-1"), .text("李伟"), .text("cs"), .text("junior"), .text("S-1"), .text("S-9")]),
+        ]
+    }
+
+    @Test func enrolmentProjectsManagerAndUnit() {
+        let (s, refused) = fold(start)
+        #expect(refused.isEmpty)
+        #expect(s.units["cs"]?.managers == ["M-1"])
+        let m = s.managers["M-1"]!
+        #expect(m.grade == "junior" && m.unit == "cs" && m.superior == "S-1" && m.status == "active")
+        #expect(m.history == [GradeStep(grade: "junior", effective: Day("2026-01-02")!, seq: 5, cause: "ManagerEnrolled")])
+    }
+
+    @Test func latestReviewReplacesEarlierAndVoidFallsBack() {
+        let first = ev(.reviewSubmitted, "2026-06-30", "M-1", .examinee, [.text("M-1"), .text("2026H1"), .text("self"), .number(70)])
+        let second = Event(seq: 0, id: "rev-2", type: .reviewSubmitted, effective: Day("2026-07-01")!, actor: Actor(id: "M-1", role: .examinee),
+                           values: [.text("M-1"), .text("2026H1"), .text("self"), .number(90)])
+        let void = ev(.eventVoided, "2026-07-02", "hr", .hr, [.text("rev-2"), .text("wrong")])
+        var (s, r) = fold(start + [first, second])
+        #expect(r.isEmpty)
+        #expect(s.managers["M-1"]!.review(period: Period("2026H1")!, relation: "self")?.score == 90)
+        (s, r) = fold(start + [first, second, void])
+        #expect(r.isEmpty)
+        #expect(s.managers["M-1"]!.review(period: Period("2026H1")!, relation: "self")?.score == 70)
+    }
+
+    @Test func percentileCountsOthersStrictlyLowerAndIgnoresVoided() {
+        var events = start
+        for (i, score) in [40.0, 50, 50, 70].enumerated() {
+            let m = "M-\(i + 2)"
+            events.append(ev(.managerEnrolled, "2026-01-02", "hr", .hr, [.text(m), .text("x"), .text("cs"), .text("junior"), .text("S-1"), .text("S-9")]))
+            events.append(Event(seq: 0, id: "as-\(m)", type: .assessmentRecorded, effective: Day("2026-06-30")!, actor: Actor(id: "hr", role: .hr),
+                                values: [.text(m), .text("2026H1"), .text("knowledge-80"), .number(score)]))
+        }
+        var (s, r) = fold(events)
+        #expect(r.isEmpty)
+        let m3 = s.managers["M-3"]!.assessment("knowledge-80", cycle: "2026H1")!
+        #expect(s.percentile("M-3", m3) == 33)   // of 40, 50, 70: one strictly lower
+        let m5 = s.managers["M-5"]!.assessment("knowledge-80", cycle: "2026H1")!
+        #expect(s.percentile("M-5", m5) == 100)
+        (s, r) = fold(events + [ev(.eventVoided, "2026-07-01", "hr", .hr, [.text("as-M-2"), .text("wrong sheet")])])
+        #expect(s.percentile("M-3", m3) == 0)    // of 50, 70
+    }
+
+    @Test func levelsAndCertification() {
+        let p = Policy.standard
+        #expect(p.level(instrument: "knowledge-80", score: 44) == nil)
+        #expect(p.level(instrument: "knowledge-80", score: 45) == "junior")
+        #expect(p.level(instrument: "knowledge-80", score: 75) == "senior")
+        #expect(p.band(exam: 71)?.rating == 4)
+        #expect(p.band(exam: 70.5)?.band == "mostly-meets")
+        var events = start
+        for (inst, score) in [("knowledge-80", 76.0), ("situational-10", 7), ("structured-interview", 3)] {
+            events.append(Event(seq: 0, id: "as-\(inst)", type: .assessmentRecorded, effective: Day("2026-06-30")!, actor: Actor(id: "hr", role: .hr),
+                                values: [.text("M-1"), .text("2026H1"), .text(inst), .number(score)]))
+        }
+        let (s, _) = fold(events)
+        #expect(s.certifiedLevel(s.managers["M-1"]!, policy: p) == "intermediate")  // the lowest: situational-10 at 7
+        let (s2, _) = fold(Array(events.dropLast()))
+        #expect(s2.certifiedLevel(s2.managers["M-1"]!, policy: p) == nil)
+    }
+
+    @Test func policyInForceIsTheLatestEffectiveOnOrBefore() {
+        var later = Policy.standard
+        later.passMark = 80
+        let adopt = ev(.policyAdopted, "2027-01-01", "admin", .systemAdmin, [.object(later.json)])
+        let (s, r) = fold(start + [adopt])
+        #expect(r.isEmpty)
+        #expect(s.policy(on: Day("2026-12-31")!)?.policy.passMark == 71)
+        #expect(s.policy(on: Day("2027-01-01")!)?.policy.passMark == 80)
+    }
+
+    @Test func stateSurvivesItsPersistedRows() throws {
+        let (s, _) = fold(start)
+        var copy = LedgerState()
+        for ref in s.dirty { if let body = try s.encode(ref) { try copy.load(kind: ref.kind.rawValue, key: ref.key, body: body) } }
+        #expect(copy.managers == s.managers)
+        #expect(copy.units == s.units)
+        #expect(copy.grants == s.grants)
+        #expect(copy.policies == s.policies)
+    }
+}
