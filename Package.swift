@@ -24,10 +24,12 @@ let package = Package(
             name: "LadderStore",
             dependencies: ["LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The demo province generator: deterministic realistic events, shared by `ladder demo` and tools/bench.
+        .target(name: "LadderDemo", dependencies: ["LadderDomain"]),
         .executableTarget(
             name: "ladder",
             dependencies: [
-                "LadderDomain", "LadderStore",
+                "LadderDomain", "LadderStore", "LadderDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
