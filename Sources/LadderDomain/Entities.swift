@@ -31,6 +31,16 @@ public struct Evidence: Codable, Equatable, Sendable {
     public var score: Double?
     public var value: String?
     public var voided: Bool = false
+    /// The half-year the evidence belongs to; the store keeps a manager's evidence one row per half-year.
+    public var bucket: String = ""
+}
+
+/// One half-year of a manager's evidence, as the store persists it.
+public struct EvidenceRecord: Codable, Equatable, Sendable {
+    public var assessments: [Evidence] = []
+    public var reviews: [Evidence] = []
+    public var ratings: [Evidence] = []
+    public var classes: [Evidence] = []
 }
 
 public struct ManagerState: Codable, Equatable, Sendable {

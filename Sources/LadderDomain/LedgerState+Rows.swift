@@ -12,7 +12,17 @@ extension LedgerState {
         case .unit: return try units[k].map { try enc.encode($0) }
         case .actor:
             return try grants[k].map { g in try enc.encode(g.sorted { ($0.role.rawValue, $0.unit ?? "") < ($1.role.rawValue, $1.unit ?? "") }) }
-        case .manager: return try managers[k].map { try enc.encode($0) }
+        case .manager:
+            // Evidence is kept apart, one row per half-year, so that an append rewrites only what changed.
+            guard var m = managers[k] else { return nil }
+            m.assessments = []; m.reviews = []; m.ratings = []; m.classes = []
+            return try enc.encode(m)
+        case .record:
+            guard let bar = k.lastIndex(of: "|"), let m = managers[String(k[..<bar])] else { return nil }
+            let b = String(k[k.index(after: bar)...])
+            let r = EvidenceRecord(assessments: m.assessments.filter { $0.bucket == b }, reviews: m.reviews.filter { $0.bucket == b },
+                                   ratings: m.ratings.filter { $0.bucket == b }, classes: m.classes.filter { $0.bucket == b })
+            return try enc.encode(r)
         case .window: return try LedgerState.windowKey(k).flatMap { windows[$0] }.map { try enc.encode($0) }
         case .application: return try applications[k].map { try enc.encode($0) }
         case .evidence: return evidence[k].map { Data($0.utf8) }
@@ -29,6 +39,9 @@ extension LedgerState {
         case .unit: units[key] = try dec.decode(UnitState.self, from: body)
         case .actor: grants[key] = Set(try dec.decode([Grant].self, from: body))
         case .manager: managers[key] = try dec.decode(ManagerState.self, from: body)
+        case .record:
+            guard let bar = key.lastIndex(of: "|") else { return }
+            pendingRecords[String(key[..<bar]), default: []].append(try dec.decode(EvidenceRecord.self, from: body))
         case .window:
             let w = try dec.decode(WindowState.self, from: body)
             windows[w.key] = w
@@ -37,6 +50,20 @@ extension LedgerState {
         case .cohort: cohorts[key] = try dec.decode([String: Double].self, from: body)
         case nil: break  // a kind from a newer ladder: ignored here, rebuilt by replay
         }
+    }
+
+    /// Joins the evidence rows to their managers once every row is loaded.
+    public mutating func finishLoading() {
+        for (m, records) in pendingRecords {
+            guard var s = managers[m] else { continue }
+            for r in records {
+                s.assessments += r.assessments; s.reviews += r.reviews; s.ratings += r.ratings; s.classes += r.classes
+            }
+            s.assessments.sort { $0.seq < $1.seq }; s.reviews.sort { $0.seq < $1.seq }
+            s.ratings.sort { $0.seq < $1.seq }; s.classes.sort { $0.seq < $1.seq }
+            managers[m] = s
+        }
+        pendingRecords = [:]
     }
 
     static func windowKey(_ s: String) -> WindowKey? {
@@ -49,7 +76,10 @@ extension LedgerState {
         for p in policies { touch(.policy, String(p.seq)) }
         for k in units.keys { touch(.unit, k) }
         for k in grants.keys { touch(.actor, k) }
-        for k in managers.keys { touch(.manager, k) }
+        for (k, m) in managers {
+            touch(.manager, k)
+            for e in m.assessments + m.reviews + m.ratings + m.classes { touch(.record, "\(k)|\(e.bucket)") }
+        }
         for k in windows.keys { touch(.window, k.description) }
         for k in applications.keys { touch(.application, k) }
         for k in evidence.keys { touch(.evidence, k) }

@@ -16,6 +16,8 @@ public struct LedgerState: Sendable {
     /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
     public var cohorts: [String: [String: Double]] = [:]
     public var dirty: Set<EntityRef> = []
+    /// Evidence rows read before their manager's row (see `finishLoading`).
+    var pendingRecords: [String: [EvidenceRecord]] = [:]
 
     public init() {}
 
@@ -119,20 +121,21 @@ public struct LedgerState: Sendable {
         var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "")
         switch e.type {
         case .assessmentRecorded:
-            ev.key = e.str("instrument"); ev.cycle = e.str("cycle"); ev.score = e.number("score")
+            ev.key = e.str("instrument"); ev.cycle = e.str("cycle"); ev.score = e.number("score"); ev.bucket = ev.cycle
             managers[m]!.assessments.append(ev)
         case .reviewSubmitted:
             ev.key = "\(e.str("period"))|\(e.str("relation"))"; ev.score = e.number("score"); ev.value = e.actor.id
+            ev.bucket = e.str("period")
             managers[m]!.reviews.append(ev)
         case .performanceRated:
-            ev.key = e.str("month"); ev.value = e.str("rating")
+            ev.key = e.str("month"); ev.value = e.str("rating"); ev.bucket = Month(ev.key)?.period.description ?? ""
             managers[m]!.ratings.append(ev)
         default:
-            ev.key = "class"; ev.value = e.str("class")
+            ev.key = "class"; ev.value = e.str("class"); ev.bucket = e.effective.halfYear.description
             managers[m]!.classes.append(ev)
         }
         evidence[e.id] = m
-        touch(.manager, m); touch(.evidence, e.id)
+        touch(.record, "\(m)|\(ev.bucket)"); touch(.evidence, e.id)
         if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
     }
 
@@ -142,11 +145,11 @@ public struct LedgerState: Sendable {
         for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
             if let i = s[keyPath: list].firstIndex(where: { $0.event == id }) {
                 s[keyPath: list][i].voided = true
+                touch(.record, "\(m)|\(s[keyPath: list][i].bucket)")
                 if list == \ManagerState.assessments { touched = (s.assessments[i].key, s.assessments[i].cycle) }
             }
         }
         managers[m] = s
-        touch(.manager, m)
         if let (inst, cycle) = touched { refreshCohort(m, instrument: inst, cycle: cycle) }
     }
 
@@ -236,7 +239,7 @@ public struct LedgerState: Sendable {
 /// Names one persisted entity of the state.
 public struct EntityRef: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case policy, unit, actor, manager, window, application, evidence, cohort
+        case policy, unit, actor, manager, record, window, application, evidence, cohort
     }
     public let kind: Kind
     public let key: String

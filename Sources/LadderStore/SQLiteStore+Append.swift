@@ -5,26 +5,27 @@ extension SQLiteStore {
     public func append(_ events: [Event], expectSeq: Int64?, recorded: String) throws -> AppendResult {
         try guarded {
             try db.writeWithoutTransaction { db in
-                var result: AppendResult?
+                var result: (AppendResult, LedgerState)?
                 // IMMEDIATE takes the write lock up front, so the head read
                 // below cannot go stale before COMMIT (the single writer).
                 try db.inTransaction(.immediate) {
                     result = try self.appendInTransaction(db, events, expectSeq: expectSeq, recorded: recorded)
                     return .commit
                 }
-                return result!
+                self.cache = (result!.1, result!.0.head)
+                return result!.0
             }
         }
     }
 
     private func appendInTransaction(_ db: Database, _ events: [Event], expectSeq: Int64?,
-                                     recorded: String) throws -> AppendResult {
+                                     recorded: String) throws -> (AppendResult, LedgerState) {
         let head = try SQLiteStore.head(db)
         if let expectSeq, expectSeq != head.seq {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        var state = try loadState(db, head: head)
+        var state = try cache.flatMap { $0.head == head ? $0.state : nil } ?? loadState(db, head: head)
         let existing = try db.cachedStatement(sql: "SELECT type, effective, actor_id, actor_role, data FROM events WHERE id = ?")
         let typeOf = try db.cachedStatement(sql: "SELECT type FROM events WHERE id = ?")
         var batchTypes: [String: EventType] = [:]
@@ -77,7 +78,7 @@ extension SQLiteStore {
         }
         let newHead = Head(seq: next - 1, hash: prev)
         try saveProjections(db, &state, head: newHead)
-        return AppendResult(appended: accepted.count, skipped: skipped,
-                            firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead)
+        return (AppendResult(appended: accepted.count, skipped: skipped,
+                             firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), state)
     }
 }

@@ -9,6 +9,7 @@ extension SQLiteStore {
         try guarded {
             try db.read { db in
                 let head = try SQLiteStore.head(db)
+                if let cache, cache.head == head { return (cache.state, head) }
                 return (try loadState(db, head: head), head)
             }
         }
@@ -31,6 +32,7 @@ extension SQLiteStore {
                     let body: Data = row[2]
                     try state.load(kind: row[0], key: row[1], body: body)
                 }
+                state.finishLoading()
                 from = seq
             }
         }

@@ -8,6 +8,9 @@ import LadderDomain
 public final class SQLiteStore: LedgerStore {
     let db: DatabaseQueue
     public let path: String
+    /// The state after this process's last append, reused while the log's
+    /// head is still the one it reflects (another writer moves the head).
+    var cache: (state: LedgerState, head: Head)?
     static let busyTimeout: TimeInterval = 60
 
     /// Opens an existing ledger (migrating its schema); `create` makes a new one.

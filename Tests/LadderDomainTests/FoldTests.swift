@@ -98,9 +98,14 @@ import Testing
     }
 
     @Test func stateSurvivesItsPersistedRows() throws {
-        let (s, _) = fold(start)
+        let review = ev(.reviewSubmitted, "2026-06-30", "M-1", .examinee, [.text("M-1"), .text("2026H1"), .text("self"), .number(70)])
+        let rating = ev(.performanceRated, "2026-07-28", "S-1", .superior, [.text("M-1"), .text("2026-07"), .text("A")])
+        let (s, r) = fold(start + [review, rating])
+        #expect(r.isEmpty)
+        #expect(s.managers["M-1"]!.ratings.count == 1 && s.managers["M-1"]!.reviews.count == 1)
         var copy = LedgerState()
         for ref in s.dirty { if let body = try s.encode(ref) { try copy.load(kind: ref.kind.rawValue, key: ref.key, body: body) } }
+        copy.finishLoading()
         #expect(copy.managers == s.managers)
         #expect(copy.units == s.units)
         #expect(copy.grants == s.grants)
