@@ -4,7 +4,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     public let year: Int, month: Int, day: Int
 
     public init?(_ text: String) {
-        let u = Array(text.utf8)
+        var t = text
+        guard let d = t.withUTF8({ Day(utf8: $0) }) else { return nil }
+        self = d
+    }
+
+    init?(utf8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
               let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10]),
               y >= 1, (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
@@ -14,7 +19,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
-    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+    static func digits<C: Collection>(_ s: C) -> Int? where C.Element == UInt8 {
         var v = 0
         for c in s {
             guard c >= 0x30, c <= 0x39 else { return nil }

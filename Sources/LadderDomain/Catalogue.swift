@@ -34,6 +34,11 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     }
 
     public var fields: [FieldSpec] { Catalogue.fields[self]! }
+    /// Lookup by name, faster than `init(rawValue:)`'s string comparisons.
+    public static let named: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    /// (position, name) of the fields in canonical key order.
+    public var sortedFields: [(Int, String)] { Catalogue.sorted[self]! }
+
     /// Position of each field in `fields`, for packed values.
     public func index(of name: String) -> Int? { Catalogue.indices[self]![name] }
 }
@@ -111,6 +116,10 @@ enum Catalogue {
         .roleGranted: [r("actor", .code), r("role", .oneOf(Role.allCases.map(\.rawValue))), o("unit", .code)],
         .roleRevoked: [r("actor", .code), r("role", .oneOf(Role.allCases.map(\.rawValue))), o("unit", .code)],
     ]
+
+    static let sorted: [EventType: [(Int, String)]] = fields.mapValues { specs in
+        specs.enumerated().map { ($0, $1.name) }.sorted { $0.1.unicodeScalars.lexicographicallyPrecedes($1.1.unicodeScalars) }
+    }
 
     static let indices: [EventType: [String: Int]] = fields.mapValues { specs in
         Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($1.name, $0) })

@@ -23,8 +23,9 @@ public enum Chain {
     /// `hex(SHA-256(prev_hex ‖ body))`, both as UTF-8 bytes.
     public static func hash(prev: String, body: String) -> String {
         var h = SHA256()
-        h.update(data: Array(prev.utf8))
-        h.update(data: Array(body.utf8))
+        var p = prev, b = body
+        p.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        b.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         return hex(h.finalize())
     }
 

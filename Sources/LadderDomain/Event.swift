@@ -40,7 +40,30 @@ public struct Event: Sendable {
     public func number(_ name: String) -> Double? { if case .number(let d) = self[name] { return d }; return nil }
     public func bool(_ name: String) -> Bool? { if case .bool(let b) = self[name] { return b }; return nil }
 
-    /// The `data` object as canonical JSON: what the hash covers and `log` prints.
+    /// The canonical text of `data`, written straight from the values in the
+    /// type's sorted key order (no dictionary, no sort): what the hash covers.
+    public var dataCanonical: String {
+        var out = "{"
+        var first = true
+        for (i, name) in type.sortedFields {
+            let v = values[i]
+            if case .absent = v { continue }
+            if !first { out += "," }
+            first = false
+            out += "\""; out += name; out += "\":"
+            switch v {
+            case .absent: break
+            case .text(let s): JSONValue.writeString(s, to: &out)
+            case .number(let d): out += JSONValue.canonicalNumber(d)
+            case .bool(let b): out += b ? "true" : "false"
+            case .object(let j): j.write(to: &out)
+            }
+        }
+        out += "}"
+        return out
+    }
+
+    /// The `data` object as a JSON value (for `log` and exports).
     public var dataJSON: JSONValue {
         var o: [String: JSONValue] = [:]
         for (spec, v) in zip(type.fields, values) {

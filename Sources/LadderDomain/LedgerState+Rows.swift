@@ -3,9 +3,15 @@ import Foundation
 /// The persisted form of the state: one JSON document per entity (kind, key).
 /// Only the store's checkpoint reads these; the log stays the truth.
 extension LedgerState {
+    nonisolated(unsafe) static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return e
+    }()
+    nonisolated(unsafe) static let decoder = JSONDecoder()
+
     public func encode(_ ref: EntityRef) throws -> Data? {
-        let enc = JSONEncoder()
-        enc.outputFormatting = .sortedKeys
+        let enc = LedgerState.encoder
         let k = ref.key
         switch ref.kind {
         case .policy: return try policies.first { String($0.seq) == k }.map { try enc.encode($0) }
@@ -22,16 +28,15 @@ extension LedgerState {
             let b = String(k[k.index(after: bar)...])
             let r = EvidenceRecord(assessments: m.assessments.filter { $0.bucket == b }, reviews: m.reviews.filter { $0.bucket == b },
                                    ratings: m.ratings.filter { $0.bucket == b }, classes: m.classes.filter { $0.bucket == b })
-            return try enc.encode(r)
+            return r.compact
         case .window: return try LedgerState.windowKey(k).flatMap { windows[$0] }.map { try enc.encode($0) }
         case .application: return try applications[k].map { try enc.encode($0) }
-        case .evidence: return evidence[k].map { Data($0.utf8) }
         case .cohort: return try cohorts[k].map { try enc.encode($0) }
         }
     }
 
     public mutating func load(kind: String, key: String, body: Data) throws {
-        let dec = JSONDecoder()
+        let dec = LedgerState.decoder
         switch EntityRef.Kind(rawValue: kind) {
         case .policy:
             policies.append(try dec.decode(PolicyVersion.self, from: body))
@@ -41,12 +46,12 @@ extension LedgerState {
         case .manager: managers[key] = try dec.decode(ManagerState.self, from: body)
         case .record:
             guard let bar = key.lastIndex(of: "|") else { return }
-            pendingRecords[String(key[..<bar]), default: []].append(try dec.decode(EvidenceRecord.self, from: body))
+            guard let r = EvidenceRecord(compact: body) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "evidence row \(key)")) }
+            pendingRecords[String(key[..<bar]), default: []].append(r)
         case .window:
             let w = try dec.decode(WindowState.self, from: body)
             windows[w.key] = w
         case .application: applications[key] = try dec.decode(ApplicationState.self, from: body)
-        case .evidence: evidence[key] = String(decoding: body, as: UTF8.self)
         case .cohort: cohorts[key] = try dec.decode([String: Double].self, from: body)
         case nil: break  // a kind from a newer ladder: ignored here, rebuilt by replay
         }
@@ -61,6 +66,7 @@ extension LedgerState {
             }
             s.assessments.sort { $0.seq < $1.seq }; s.reviews.sort { $0.seq < $1.seq }
             s.ratings.sort { $0.seq < $1.seq }; s.classes.sort { $0.seq < $1.seq }
+            for e in s.assessments + s.reviews + s.ratings + s.classes { evidence[e.event] = m }
             managers[m] = s
         }
         pendingRecords = [:]
@@ -82,7 +88,6 @@ extension LedgerState {
         }
         for k in windows.keys { touch(.window, k.description) }
         for k in applications.keys { touch(.application, k) }
-        for k in evidence.keys { touch(.evidence, k) }
         for k in cohorts.keys { touch(.cohort, k) }
     }
 }

@@ -11,7 +11,8 @@ public struct LedgerState: Sendable {
     public var windows: [WindowKey: WindowState] = [:]
     public var applications: [String: ApplicationState] = [:]
     public var grants: [String: Set<Grant>] = [:]
-    /// Evidence event id → the manager it is about (for voids).
+    /// Evidence event id → the manager it is about (for voids). Not persisted:
+    /// rebuilt from the managers' evidence when the state is loaded.
     public var evidence: [String: String] = [:]
     /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
     public var cohorts: [String: [String: Double]] = [:]
@@ -135,7 +136,7 @@ public struct LedgerState: Sendable {
             managers[m]!.classes.append(ev)
         }
         evidence[e.id] = m
-        touch(.record, "\(m)|\(ev.bucket)"); touch(.evidence, e.id)
+        touch(.record, "\(m)|\(ev.bucket)")
         if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
     }
 
@@ -239,7 +240,7 @@ public struct LedgerState: Sendable {
 /// Names one persisted entity of the state.
 public struct EntityRef: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case policy, unit, actor, manager, record, window, application, evidence, cohort
+        case policy, unit, actor, manager, record, window, application, cohort
     }
     public let kind: Kind
     public let key: String

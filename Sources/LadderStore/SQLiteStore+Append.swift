@@ -38,7 +38,7 @@ extension SQLiteStore {
         var skipped = 0
         var next = head.seq + 1
         for var e in events {
-            let data = e.dataJSON.canonical
+            let data = e.dataCanonical
             let content = [e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, data]
             let stored = try Row.fetchOne(existing, arguments: [e.id]).map { row in
                 (0..<5).map { (row[$0] as String?) ?? "" }.joined(separator: "\u{1F}")

@@ -37,7 +37,7 @@ extension SQLiteStore {
             }
         }
         if from < head.seq {
-            try SQLiteStore.scan(db, since: from, through: nil, manager: nil) { state.apply(try $0.event()) }
+            try SQLiteStore.events(db, since: from, through: nil) { state.apply($0) }
             if from == 0 { state.markAllDirty() }
         }
         return state
@@ -81,9 +81,9 @@ extension SQLiteStore {
         return try guarded {
             try db.read { db in
                 var state = LedgerState()
-                try SQLiteStore.scan(db, since: 0, through: through, manager: nil) { row in
-                    if let asOf, let d = Day(row.effective), d > asOf { return }
-                    state.apply(try row.event())
+                try SQLiteStore.events(db, since: 0, through: through) { e in
+                    if let asOf, e.effective > asOf { return }
+                    state.apply(e)
                 }
                 return state
             }

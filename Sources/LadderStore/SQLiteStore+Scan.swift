@@ -30,3 +30,23 @@ extension SQLiteStore {
         try guarded { try db.read { try String.fetchOne($0, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [seq]) } }
     }
 }
+
+extension SQLiteStore {
+    /// Folds events after `since` (through `through`) into `visit`, reading
+    /// only the columns a fold needs: the packed values, never the JSON.
+    static func events(_ db: Database, since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
+        var sql = "SELECT seq, id, type, effective, actor_id, actor_role, packed FROM events WHERE seq > ?"
+        var args: [any DatabaseValueConvertible] = [since]
+        if let through { sql += " AND seq <= ?"; args.append(through) }
+        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY seq", arguments: StatementArguments(args))
+        while let row = try rows.next() {
+            let seq: Int64 = row[0]
+            let typeName: String = row[2], effective: String = row[3], roleName: String = row[5], packed: String = row[6]
+            guard let type = EventType.named[typeName], let day = Day(effective), let role = Role(rawValue: roleName),
+                  let values = Packed.decode(packed, type: type) else {
+                throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
+            }
+            try visit(Event(seq: seq, id: row[1], type: type, effective: day, actor: Actor(id: row[4], role: role), values: values))
+        }
+    }
+}

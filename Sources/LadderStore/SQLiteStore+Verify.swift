@@ -42,7 +42,7 @@ extension SQLiteStore {
         if row.prevHash != prev { return "prev_hash does not match the hash of seq \(expected - 1)" }
         if Chain.hash(prev: prev, body: row.body) != row.hash { return "the hash does not match the event's content" }
         guard let event = try? row.event() else { return "the packed column cannot be read" }
-        if event.dataJSON.canonical != row.data { return "the packed column disagrees with the hashed data" }
+        if event.dataCanonical != row.data { return "the packed column disagrees with the hashed data" }
         return nil
     }
 }

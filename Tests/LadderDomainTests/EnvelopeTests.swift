@@ -76,3 +76,18 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
         #expect(Packed.decode(Packed.encode(policy), type: .policyAdopted) == policy)
     }
 }
+
+@Suite struct CanonicalDataTests {
+    @Test func theFastWriterAgreesWithTheGeneralOne() throws {
+        let lines = [enrol,
+                     #"{"id":"x","type":"QualificationChecked","effective":"2026-07-13","actor":{"id":"hr","role":"hr"},"data":{"application":"A-1","passed":true,"override":"说明\n\"引号\""}}"#,
+                     #"{"id":"y","type":"AssessmentRecorded","effective":"2026-07-13","actor":{"id":"hr","role":"hr"},"data":{"manager":"M","cycle":"2026H1","instrument":"knowledge-80","score":72.5}}"#]
+        for line in lines {
+            let e = try Envelope.parse(Array(line.utf8), label: "l").get()
+            #expect(e.dataCanonical == e.dataJSON.canonical)
+        }
+        let p = Event(seq: 0, id: "p", type: .policyAdopted, effective: Day("2026-01-01")!, actor: Actor(id: "a", role: .systemAdmin),
+                      values: [.object(Policy.standard.json)])
+        #expect(p.dataCanonical == p.dataJSON.canonical)
+    }
+}

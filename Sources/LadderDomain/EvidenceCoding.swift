@@ -1,0 +1,48 @@
+import Foundation
+
+/// A compact text form for a half-year of evidence, the bulk of the persisted
+/// state: Codable JSON spends most of a replay encoding it. Every field is a
+/// code, a date, a number or a fixed word, so the ASCII separators U+001C–U+001F
+/// never occur inside one.
+extension EvidenceRecord {
+    static let field: Character = "\u{1F}", entry: Character = "\u{1E}", list: Character = "\u{1D}"
+
+    public var compact: Data {
+        var out = ""
+        for (i, items) in [assessments, reviews, ratings, classes].enumerated() {
+            if i > 0 { out.append(EvidenceRecord.list) }
+            for (j, e) in items.enumerated() {
+                if j > 0 { out.append(EvidenceRecord.entry) }
+                out += e.event; out.append(EvidenceRecord.field)
+                out += String(e.seq); out.append(EvidenceRecord.field)
+                out += e.effective.description; out.append(EvidenceRecord.field)
+                out += e.key; out.append(EvidenceRecord.field)
+                out += e.cycle; out.append(EvidenceRecord.field)
+                out += e.score.map(JSONValue.canonicalNumber) ?? ""; out.append(EvidenceRecord.field)
+                out += e.value ?? ""; out.append(EvidenceRecord.field)
+                out += e.voided ? "1" : "0"; out.append(EvidenceRecord.field)
+                out += e.bucket
+            }
+        }
+        return Data(out.utf8)
+    }
+
+    public init?(compact data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        let lists = text.split(separator: EvidenceRecord.list, omittingEmptySubsequences: false)
+        guard lists.count == 4 else { return nil }
+        var parsed: [[Evidence]] = []
+        for l in lists {
+            var items: [Evidence] = []
+            for entry in l.split(separator: EvidenceRecord.entry) {
+                let f = entry.split(separator: EvidenceRecord.field, omittingEmptySubsequences: false)
+                guard f.count == 9, let seq = Int64(f[1]), let day = Day(String(f[2])) else { return nil }
+                items.append(Evidence(event: String(f[0]), seq: seq, effective: day, key: String(f[3]), cycle: String(f[4]),
+                                      score: f[5].isEmpty ? nil : Double(f[5]), value: f[6].isEmpty ? nil : String(f[6]),
+                                      voided: f[7] == "1", bucket: String(f[8])))
+            }
+            parsed.append(items)
+        }
+        self.init(assessments: parsed[0], reviews: parsed[1], ratings: parsed[2], classes: parsed[3])
+    }
+}
