@@ -189,10 +189,11 @@ public struct ProvinceDemo {
         var opening: [Event] = [], steps: [Event] = []
         let units = state.units.keys.sorted()
         var plan: [String: [(String, String, Bool)]] = [:]   // unit → (manager, target, eligible)
+        let byUnit = Dictionary(grouping: state.managers.values, by: \.unit).mapValues { $0.map(\.manager) }
         for u in units {
             let kind = state.units[u]!.kind
             let ceiling = policy.rank(of: policy.ceilings[kind] ?? "") ?? 0
-            for m in state.units[u]!.managers.sorted() {
+            for m in (byUnit[u] ?? []).sorted() {
                 let s = state.managers[m]!
                 guard s.isActive, let target = policy.next(after: s.grade), (policy.rank(of: target) ?? 99) <= ceiling else { continue }
                 let eligible = state.criteria(s, target: target, window: p, policy: policy).allSatisfy(\.met)

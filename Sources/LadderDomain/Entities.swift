@@ -5,8 +5,6 @@ public struct UnitState: Codable, Equatable, Sendable {
     public var unit: String
     public var name: String
     public var kind: String
-    /// Managers currently in the unit, in enrolment order.
-    public var managers: [String] = []
 }
 
 public struct GradeStep: Codable, Equatable, Sendable {

@@ -28,18 +28,20 @@ extension EvidenceRecord {
     }
 
     public init?(compact data: Data) {
-        let text = String(decoding: data, as: UTF8.self)
-        let lists = text.split(separator: EvidenceRecord.list, omittingEmptySubsequences: false)
+        // Split on bytes: the separators are ASCII, and Character-wise splitting is slow.
+        let bytes = [UInt8](data)
+        let lists = bytes.split(separator: 0x1D, omittingEmptySubsequences: false)
         guard lists.count == 4 else { return nil }
+        func str(_ s: ArraySlice<UInt8>) -> String { String(decoding: s, as: UTF8.self) }
         var parsed: [[Evidence]] = []
         for l in lists {
             var items: [Evidence] = []
-            for entry in l.split(separator: EvidenceRecord.entry) {
-                let f = entry.split(separator: EvidenceRecord.field, omittingEmptySubsequences: false)
-                guard f.count == 9, let seq = Int64(f[1]), let day = Day(String(f[2])) else { return nil }
-                items.append(Evidence(event: String(f[0]), seq: seq, effective: day, key: String(f[3]), cycle: String(f[4]),
-                                      score: f[5].isEmpty ? nil : Double(f[5]), value: f[6].isEmpty ? nil : String(f[6]),
-                                      voided: f[7] == "1", bucket: String(f[8])))
+            for entry in l.split(separator: 0x1E) {
+                let f = entry.split(separator: 0x1F, omittingEmptySubsequences: false)
+                guard f.count == 9, let seq = Int64(str(f[1])), let day = Day(str(f[2])) else { return nil }
+                items.append(Evidence(event: str(f[0]), seq: seq, effective: day, key: str(f[3]), cycle: str(f[4]),
+                                      score: f[5].isEmpty ? nil : Double(str(f[5])), value: f[6].isEmpty ? nil : str(f[6]),
+                                      voided: f[7].first == UInt8(ascii: "1"), bucket: str(f[8])))
             }
             parsed.append(items)
         }

@@ -36,7 +36,7 @@ public struct LedgerState: Sendable {
             touch(.policy, String(e.seq))
         case .unitRegistered:
             let u = e.str("unit")
-            units[u] = UnitState(unit: u, name: e.str("name"), kind: e.str("kind"), managers: units[u]?.managers ?? [])
+            units[u] = UnitState(unit: u, name: e.str("name"), kind: e.str("kind"))
             touch(.unit, u)
         case .roleGranted, .roleRevoked:
             guard let role = Role(rawValue: e.str("role")) else { return }
@@ -49,18 +49,11 @@ public struct LedgerState: Sendable {
                 manager: m, name: e.str("name"), unit: u, grade: e.str("grade"), superior: e.str("superior"),
                 skipSuperior: e.str("skipSuperior"), enrolled: e.effective,
                 history: [GradeStep(grade: e.str("grade"), effective: e.effective, seq: e.seq, cause: e.type.rawValue)])
-            units[u]?.managers.append(m)
-            touch(.manager, m); touch(.unit, u)
+            touch(.manager, m)
         case .managerReassigned:
             let m = e.str("manager")
             guard var s = managers[m] else { return }
-            if let u = e.text("unit"), u != s.unit {
-                units[s.unit]?.managers.removeAll { $0 == m }
-                touch(.unit, s.unit)
-                units[u]?.managers.append(m)
-                touch(.unit, u)
-                s.unit = u
-            }
+            if let u = e.text("unit") { s.unit = u }
             if let v = e.text("superior") { s.superior = v }
             if let v = e.text("skipSuperior") { s.skipSuperior = v }
             managers[m] = s
@@ -117,27 +110,36 @@ public struct LedgerState: Sendable {
     }
 
     mutating func recordEvidence(_ e: Event) {
-        let m = e.str("manager")
+        // Positional reads: the manager is field 0 of every evidence type (Catalogue).
+        let m = e.text(at: 0)
         guard managers[m] != nil else { return }
         var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "")
         switch e.type {
-        case .assessmentRecorded:
-            ev.key = e.str("instrument"); ev.cycle = e.str("cycle"); ev.score = e.number("score"); ev.bucket = ev.cycle
+        case .assessmentRecorded:  // manager, cycle, instrument, score
+            ev.key = e.text(at: 2); ev.cycle = e.text(at: 1); ev.score = e.number(at: 3); ev.bucket = ev.cycle
             managers[m]!.assessments.append(ev)
-        case .reviewSubmitted:
-            ev.key = "\(e.str("period"))|\(e.str("relation"))"; ev.score = e.number("score"); ev.value = e.actor.id
-            ev.bucket = e.str("period")
+        case .reviewSubmitted:  // manager, period, relation, score
+            ev.bucket = e.text(at: 1)
+            ev.key = ev.bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
             managers[m]!.reviews.append(ev)
-        case .performanceRated:
-            ev.key = e.str("month"); ev.value = e.str("rating"); ev.bucket = Month(ev.key)?.period.description ?? ""
+        case .performanceRated:  // manager, month, rating
+            ev.key = e.text(at: 1); ev.value = e.text(at: 2); ev.bucket = LedgerState.halfYear(ofMonth: ev.key)
             managers[m]!.ratings.append(ev)
-        default:
-            ev.key = "class"; ev.value = e.str("class"); ev.bucket = e.effective.halfYear.description
+        default:  // manager, class
+            ev.key = "class"; ev.value = e.text(at: 1); ev.bucket = e.effective.halfYear.description
             managers[m]!.classes.append(ev)
         }
         evidence[e.id] = m
-        touch(.record, "\(m)|\(ev.bucket)")
+        touch(.record, m + "|" + ev.bucket)
         if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
+    }
+
+    /// `YYYY-MM` → `YYYYH1` / `YYYYH2`, without parsing (the month is validated at append).
+    static func halfYear(ofMonth m: String) -> String {
+        let u = Array(m.utf8)
+        guard u.count == 7 else { return "" }
+        let secondHalf = u[5] == UInt8(ascii: "1") || u[6] >= UInt8(ascii: "7")
+        return String(m.prefix(4)) + (secondHalf ? "H2" : "H1")
     }
 
     mutating func voidEvidence(_ id: String) {

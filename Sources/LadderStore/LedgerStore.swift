@@ -65,6 +65,8 @@ public protocol LedgerStore: AnyObject {
     func verify() throws -> VerifyReport
     /// The projected state, caught up with the log.
     func state() throws -> (LedgerState, Head)
+    /// Only the entities `needs` names (with the small global ones), from the projections.
+    func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.
     func state(through: Int64?, asOf: Day?) throws -> LedgerState
     /// Drops and rebuilds every persisted projection from the log.

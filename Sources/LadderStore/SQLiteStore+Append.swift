@@ -5,7 +5,7 @@ extension SQLiteStore {
     public func append(_ events: [Event], expectSeq: Int64?, recorded: String) throws -> AppendResult {
         try guarded {
             try db.writeWithoutTransaction { db in
-                var result: (AppendResult, LedgerState)?
+                var result: (AppendResult, LoadedState)?
                 // IMMEDIATE takes the write lock up front, so the head read
                 // below cannot go stale before COMMIT (the single writer).
                 try db.inTransaction(.immediate) {
@@ -19,13 +19,13 @@ extension SQLiteStore {
     }
 
     private func appendInTransaction(_ db: Database, _ events: [Event], expectSeq: Int64?,
-                                     recorded: String) throws -> (AppendResult, LedgerState) {
+                                     recorded: String) throws -> (AppendResult, LoadedState) {
         let head = try SQLiteStore.head(db)
         if let expectSeq, expectSeq != head.seq {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        var state = try cache.flatMap { $0.head == head ? $0.state : nil } ?? loadState(db, head: head)
+        var loaded = try cache.flatMap { $0.head == head ? $0.loaded : nil } ?? openState(db, head: head)
         let existing = try db.cachedStatement(sql: "SELECT type, effective, actor_id, actor_role, data FROM events WHERE id = ?")
         let typeOf = try db.cachedStatement(sql: "SELECT type FROM events WHERE id = ?")
         var batchTypes: [String: EventType] = [:]
@@ -52,11 +52,12 @@ extension SQLiteStore {
             }
             inBatch[e.id] = content.joined(separator: "\u{1F}")
             e.seq = next
-            let problems = state.check(e, recorded: recordedType)
+            try ensure(db, &loaded) { $0.needs(for: e) }
+            let problems = loaded.state.check(e, recorded: recordedType)
             if !problems.isEmpty { refusals += problems; continue }
-            state.apply(e)
+            loaded.state.apply(e)
             batchTypes[e.id] = e.type
-            accepted.append((e, data, state.manager(of: e)))
+            accepted.append((e, data, loaded.state.manager(of: e)))
             next += 1
         }
         if !refusals.isEmpty { throw Refusals(refusals) }
@@ -77,8 +78,8 @@ extension SQLiteStore {
             prev = hash
         }
         let newHead = Head(seq: next - 1, hash: prev)
-        try saveProjections(db, &state, head: newHead)
+        try saveProjections(db, &loaded.state, head: newHead)
         return (AppendResult(appended: accepted.count, skipped: skipped,
-                             firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), state)
+                             firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
     }
 }

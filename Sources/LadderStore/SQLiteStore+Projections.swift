@@ -9,10 +9,81 @@ extension SQLiteStore {
         try guarded {
             try db.read { db in
                 let head = try SQLiteStore.head(db)
-                if let cache, cache.head == head { return (cache.state, head) }
+                if let cache, cache.head == head, cache.loaded.complete { return (cache.loaded.state, head) }
                 return (try loadState(db, head: head), head)
             }
         }
+    }
+
+    /// Only what `needs` names (asked again until it names nothing new), plus
+    /// the small global entities: what a report reads, and no more.
+    public func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
+        try guarded {
+            try db.read { db in
+                let head = try SQLiteStore.head(db)
+                var loaded = try cache.flatMap { $0.head == head ? $0.loaded : nil } ?? openState(db, head: head)
+                try ensure(db, &loaded, needs)
+                return loaded.state
+            }
+        }
+    }
+
+    /// The state at the checkpoint with only the global entities loaded, or,
+    /// when the checkpoint is not at the head (a crash, a restore, tampering),
+    /// the whole state caught up or rebuilt (`complete`).
+    func openState(_ db: Database, head: Head) throws -> LoadedState {
+        if let cp = try Row.fetchOne(db, sql: "SELECT seq, hash FROM checkpoint WHERE name = ?", arguments: [SQLiteStore.checkpointName]),
+           (cp[0] as Int64) == head.seq, (cp[1] as String) == head.hash {
+            var state = LedgerState()
+            let rows = try Row.fetchCursor(db, sql: "SELECT kind, key, body FROM projection WHERE kind IN ('policy', 'unit', 'actor', 'window')")
+            while let row = try rows.next() {
+                let body: Data = row[2]
+                try state.load(kind: row[0], key: row[1], body: body)
+            }
+            return LoadedState(state: state, complete: false)
+        }
+        return LoadedState(state: try loadState(db, head: head), complete: true)
+    }
+
+    /// Loads what `needs` asks for until it asks for nothing new.
+    func ensure(_ db: Database, _ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
+        guard !loaded.complete else { return }
+        for _ in 0..<4 {
+            let missing = needs(loaded.state).filter { !loaded.probed.contains($0) && !loaded.state.has($0) }
+            if missing.isEmpty { return }
+            for need in missing {
+                loaded.probed.insert(need)
+                switch need {
+                case .manager(let m): try loadManager(db, m, into: &loaded.state)
+                case .application(let a): try loadRow(db, kind: "application", key: a, into: &loaded.state)
+                case .cohort(let c): try loadRow(db, kind: "cohort", key: c, into: &loaded.state)
+                case .owner(let id):
+                    if let m = try String.fetchOne(db, sql: "SELECT manager FROM events WHERE id = ?", arguments: [id]),
+                       loaded.state.managers[m] == nil {
+                        loaded.probed.insert(.manager(m))
+                        try loadManager(db, m, into: &loaded.state)
+                    }
+                }
+            }
+        }
+    }
+
+    func loadRow(_ db: Database, kind: String, key: String, into state: inout LedgerState) throws {
+        let stmt = try db.cachedStatement(sql: "SELECT body FROM projection WHERE kind = ? AND key = ?")
+        if let body = try Data.fetchOne(stmt, arguments: [kind, key]) { try state.load(kind: kind, key: key, body: body) }
+    }
+
+    /// A manager's row and its evidence rows (`M|period`, a key range of the primary key).
+    func loadManager(_ db: Database, _ m: String, into state: inout LedgerState) throws {
+        try loadRow(db, kind: "manager", key: m, into: &state)
+        guard state.managers[m] != nil else { return }
+        let stmt = try db.cachedStatement(sql: "SELECT key, body FROM projection WHERE kind = 'record' AND key > ? AND key < ?")
+        let rows = try Row.fetchCursor(stmt, arguments: [m + "|", m + "}"])
+        while let row = try rows.next() {
+            let body: Data = row[1]
+            try state.load(kind: "record", key: row[0], body: body)
+        }
+        state.finishLoading()
     }
 
     /// The persisted projections, caught up with `head`. A checkpoint ahead of

@@ -10,7 +10,7 @@ public final class SQLiteStore: LedgerStore {
     public let path: String
     /// The state after this process's last append, reused while the log's
     /// head is still the one it reflects (another writer moves the head).
-    var cache: (state: LedgerState, head: Head)?
+    var cache: (loaded: LoadedState, head: Head)?
     static let busyTimeout: TimeInterval = 60
 
     /// Opens an existing ledger (migrating its schema); `create` makes a new one.
@@ -68,4 +68,13 @@ public final class SQLiteStore: LedgerStore {
         }
         return Head(seq: row[0], hash: row[1])
     }
+}
+
+/// A state and what of it has been read from the projection rows.
+struct LoadedState {
+    var state: LedgerState
+    /// Every entity is present (a full load or a rebuild).
+    var complete: Bool
+    /// Needs already looked up, found or not.
+    var probed: Set<Need> = []
 }

@@ -32,7 +32,7 @@ import Testing
     @Test func enrolmentProjectsManagerAndUnit() {
         let (s, refused) = fold(start)
         #expect(refused.isEmpty)
-        #expect(s.units["cs"]?.managers == ["M-1"])
+        #expect(s.units["cs"] == UnitState(unit: "cs", name: "长沙", kind: "city"))
         let m = s.managers["M-1"]!
         #expect(m.grade == "junior" && m.unit == "cs" && m.superior == "S-1" && m.status == "active")
         #expect(m.history == [GradeStep(grade: "junior", effective: Day("2026-01-02")!, seq: 5, cause: "ManagerEnrolled")])

@@ -13,8 +13,11 @@ struct ViewOptions: ParsableArguments {
         return d
     }
 
-    func state(_ store: LedgerStore) throws -> LedgerState {
+    /// The state a report reads: from the persisted projections (only the
+    /// rows `needs` names) or, for an --at/--as-of view, folded from the log.
+    func state(_ store: LedgerStore, needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
         if let at, at < 0 { throw UserError("--at must be a seq ≥ 0") }
+        if at == nil && asOf == nil { return try store.state(needing: needs) }
         return try store.state(through: at, asOf: try day())
     }
 }
@@ -44,7 +47,8 @@ extension Ladder {
 
         mutating func run() throws {
             try perform {
-                let state = try view.state(try store.open())
+                let id = manager
+                let state = try view.state(try store.open()) { $0.needs(forManager: id) }
                 guard let r = state.managerReport(manager, on: try view.day()) else {
                     throw Refusal(.unknownManager, event: manager, "no manager \(manager) is enrolled\(view.at != nil || view.asOf != nil ? " in this view" : "")")
                 }
@@ -90,7 +94,7 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let key = WindowKey(unit: unit, window: try parsePeriod(window, option: "window"))
-                let state = try view.state(try store.open())
+                let state = try view.state(try store.open()) { $0.needs(forWindows: [key]) }
                 guard let r = state.windowReport(key) else {
                     throw Refusal(.unknownWindow, event: "\(key)", "\(unit) has no window \(window)")
                 }
@@ -120,7 +124,10 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let p = try parsePeriod(window, option: "window")
-                let r = try view.state(try store.open()).quotaReport(p, unit: unit)
+                let u = unit
+                let r = try view.state(try store.open()) { s in
+                    s.needs(forWindows: s.windows.keys.filter { $0.window == p && (u == nil || $0.unit == u) }, managers: false)
+                }.quotaReport(p, unit: unit)
                 if output.json { printJSON(r); return }
                 var t = Table("unit", "window", "state", "grade", "seats", "granted", "remaining")
                 for x in r.arrayValue {

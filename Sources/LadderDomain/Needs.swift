@@ -1,0 +1,77 @@
+/// What part of the state an event or a report reads, so that the store can
+/// load just that instead of every projection row. Policies, units, role
+/// grants and windows are small and always loaded; managers (with their
+/// evidence), applications and cohorts are loaded by key.
+public enum Need: Hashable, Sendable {
+    case manager(String)
+    case application(String)
+    case cohort(String)
+    /// The manager an evidence event (by id) is about: for voids.
+    case owner(String)
+}
+
+extension LedgerState {
+    /// The keyed entities `check` and `apply` read for `e`. Call again after
+    /// loading: what was loaded may name more (an application names its manager).
+    public func needs(for e: Event) -> Set<Need> {
+        var out = Set<Need>()
+        if let m = e.text("manager") { out.insert(.manager(m)) }
+        if e.type == .assessmentRecorded { out.insert(.cohort("\(e.str("instrument"))|\(e.str("cycle"))")) }
+        if e.type == .eventVoided {
+            let target = e.str("event")
+            out.insert(.owner(target))
+            if let m = evidence[target], let a = managers[m]?.assessments.first(where: { $0.event == target }) {
+                out.insert(.cohort("\(a.key)|\(a.cycle)"))
+            }
+        }
+        var window: WindowKey?
+        if let a = e.text("application") {
+            out.insert(.application(a))
+            if let app = applications[a] { out.insert(.manager(app.manager)); window = app.windowKey }
+        }
+        if e.type == .applicationSubmitted, let m = managers[e.str("manager")], let p = Period(e.str("window")) {
+            window = WindowKey(unit: m.unit, window: p)
+        }
+        if e.type == .windowClosed, let p = Period(e.str("window")) { window = WindowKey(unit: e.str("unit"), window: p) }
+        // Allocation, settling and duplicate checks read every application of the window and its manager.
+        if let window, let w = windows[window] {
+            for a in w.applications {
+                out.insert(.application(a))
+                if let app = applications[a] { out.insert(.manager(app.manager)) }
+            }
+        }
+        return out
+    }
+
+    /// What `managerReport` reads.
+    public func needs(forManager id: String) -> Set<Need> {
+        var out: Set<Need> = [.manager(id)]
+        if let m = managers[id] {
+            for a in m.applications { out.insert(.application(a)) }
+            for a in m.latestAssessments().values { out.insert(.cohort("\(a.key)|\(a.cycle)")) }
+        }
+        return out
+    }
+
+    /// What `windowReport` (with names: `managers`) and `quotaReport` read for these windows.
+    public func needs(forWindows keys: [WindowKey], managers withManagers: Bool = true) -> Set<Need> {
+        var out = Set<Need>()
+        for k in keys {
+            for a in windows[k]?.applications ?? [] {
+                out.insert(.application(a))
+                if withManagers, let app = applications[a] { out.insert(.manager(app.manager)) }
+            }
+        }
+        return out
+    }
+
+    /// Whether a need is already met.
+    public func has(_ n: Need) -> Bool {
+        switch n {
+        case .manager(let m): return managers[m] != nil
+        case .application(let a): return applications[a] != nil
+        case .cohort(let c): return cohorts[c] != nil
+        case .owner(let id): return evidence[id] != nil
+        }
+    }
+}
