@@ -48,3 +48,27 @@ extension EvidenceRecord {
         self.init(assessments: parsed[0], reviews: parsed[1], ratings: parsed[2], classes: parsed[3])
     }
 }
+
+/// A cohort (manager → standing score of one instrument and cycle) as
+/// `manager U+001F score` entries separated by U+001E, sorted by manager.
+enum CohortCoding {
+    static func encode(_ c: [String: Double]) -> Data {
+        var out = ""
+        for (i, m) in c.keys.sorted().enumerated() {
+            if i > 0 { out += "\u{1E}" }
+            out += m; out += "\u{1F}"; out += JSONValue.canonicalNumber(c[m]!)
+        }
+        return Data(out.utf8)
+    }
+
+    static func decode(_ data: Data) -> [String: Double]? {
+        var out: [String: Double] = [:]
+        let bytes = [UInt8](data)
+        for entry in bytes.split(separator: 0x1E) {
+            let f = entry.split(separator: 0x1F, omittingEmptySubsequences: false)
+            guard f.count == 2, let score = Double(String(decoding: f[1], as: UTF8.self)) else { return nil }
+            out[String(decoding: f[0], as: UTF8.self)] = score
+        }
+        return out
+    }
+}

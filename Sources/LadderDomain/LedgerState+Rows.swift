@@ -31,7 +31,7 @@ extension LedgerState {
             return r.compact
         case .window: return try LedgerState.windowKey(k).flatMap { windows[$0] }.map { try enc.encode($0) }
         case .application: return try applications[k].map { try enc.encode($0) }
-        case .cohort: return try cohorts[k].map { try enc.encode($0) }
+        case .cohort: return cohorts[k].map(CohortCoding.encode)
         }
     }
 
@@ -52,7 +52,9 @@ extension LedgerState {
             let w = try dec.decode(WindowState.self, from: body)
             windows[w.key] = w
         case .application: applications[key] = try dec.decode(ApplicationState.self, from: body)
-        case .cohort: cohorts[key] = try dec.decode([String: Double].self, from: body)
+        case .cohort:
+            guard let c = CohortCoding.decode(body) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "cohort row \(key)")) }
+            cohorts[key] = c
         case nil: break  // a kind from a newer ladder: ignored here, rebuilt by replay
         }
     }
