@@ -22,7 +22,9 @@ let package = Package(
         // The SQLite store: append-only log, hash chain, persisted projections.
         .target(
             name: "LadderStore",
-            dependencies: ["LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LadderDomain", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The demo province generator: deterministic realistic events, shared by `ladder demo` and tools/bench.
         .target(name: "LadderDemo", dependencies: ["LadderDomain"]),
