@@ -54,6 +54,9 @@ public final class SQLiteStore: LedgerStore {
     /// `StoreError`, refusals pass through.
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError {
+            if e.resultCode == .SQLITE_FULL {
+                throw StoreError.database(message: "the disk is full (\(e.message ?? "SQLITE_FULL")); the transaction was rolled back and nothing was written")
+            }
             throw StoreError.database(message: "\(e.message ?? "SQLite error") (code \(e.resultCode.rawValue))")
         }
     }

@@ -1,0 +1,88 @@
+import Testing
+import LadderDomain
+
+/// With the guard's triggers dropped by another SQLite client, every kind of
+/// change to the log is found by `verify`, which names the first bad seq.
+@Suite struct TamperTests {
+    func ledger() throws -> Sandbox {
+        let s = try Sandbox()
+        let r = s.append(World.base + [World.apply("A-1", "M-1")] + World.steps("A-1"))
+        precondition(r.status == 0, r.stderr)
+        #expect(s.sqlite("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete").status == 0)
+        return s
+    }
+
+    func firstBad(_ s: Sandbox) -> JSONValue {
+        let r = s.run("verify", "--json")
+        #expect(r.status == 1, "verify should fail")
+        return r.json["firstBad"]
+    }
+
+    @Test func aChangedByteInAnyColumnIsFound() throws {
+        let columns = ["id", "type", "effective", "recorded", "actor_id", "actor_role", "data", "packed", "manager", "prev_hash", "hash"]
+        for column in columns {
+            let s = try ledger()
+            // Row 40 holds a PerformanceRated for M-1 (its manager column is set).
+            let sql = "UPDATE events SET \(column) = CASE WHEN substr(\(column), 1, 1) = 'Z' THEN 'Y' ELSE 'Z' END || substr(\(column), 2) WHERE seq = 40"
+            #expect(s.sqlite(sql).status == 0, "\(column)")
+            // Restore the guard as a tamperer would, so only the chain can tell.
+            #expect(s.sqlite("CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END; CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;").status == 0)
+            let bad = firstBad(s)
+            // A changed hash shows at its own row or as a broken link at the next one.
+            #expect(column == "hash" ? (bad == 40 || bad == 41) : bad == 40, "\(column): \(bad)")
+        }
+    }
+
+    @Test func aDeletedEventIsFound() throws {
+        let s = try ledger()
+        #expect(s.sqlite("DELETE FROM events WHERE seq = 30").status == 0)
+        #expect(firstBad(s) == 30)
+    }
+
+    @Test func aReorderedPairIsFound() throws {
+        let s = try ledger()
+        #expect(s.sqlite("UPDATE events SET seq = -1 WHERE seq = 30; UPDATE events SET seq = 30 WHERE seq = 31; UPDATE events SET seq = 31 WHERE seq = -1").status == 0)
+        #expect(firstBad(s) == 30)
+    }
+
+    @Test func anInsertedEventIsFound() throws {
+        let s = try ledger()
+        let head = s.run("head", "--json").json["seq"].intValue!
+        // Make room at seq 30 and insert a copy of row 29 with a plausible hash.
+        var sql = ""
+        for seq in stride(from: head, through: 30, by: -1) { sql += "UPDATE events SET seq = \(seq + 1) WHERE seq = \(seq);" }
+        sql += "INSERT INTO events SELECT 30, 'forged', type, effective, recorded, actor_id, actor_role, data, packed, manager, hash, hash FROM events WHERE seq = 29;"
+        #expect(s.sqlite(sql).status == 0)
+        #expect(firstBad(s) == 30)
+    }
+
+    @Test func aForgedTailNeedsTheAnchoredHead() throws {
+        let s = try ledger()
+        let anchor = s.run("head").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Removing the last event leaves a valid shorter chain; only the anchor shows it.
+        let head = s.run("head", "--json").json["seq"].intValue!
+        #expect(s.sqlite("DELETE FROM events WHERE seq = \(head)").status == 0)
+        #expect(s.sqlite("CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END; CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;").status == 0)
+        #expect(s.run("verify").status == 0)
+        let r = s.run("verify", "--head", anchor, "--json")
+        #expect(r.status == 1)
+        #expect(r.json["firstBad"] == .int(head))
+    }
+
+    @Test func sqlAndPathLookingTextIsStoredAndPrintedVerbatim() throws {
+        let s = try Sandbox()
+        let evil = "Robert'); DROP TABLE events;--"
+        let path = "../../etc/passwd"
+        let r = s.append(World.grants + [World.enrol("M-1", evil),
+                                         World.e("left", "ManagerLeft", "2026-02-01", "hr-zhang", "hr", ["manager": "M-1", "reason": .string(path)])])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(s.run("manager", "M-1", "--json").json["name"] == .string(evil))
+        #expect(s.run("manager", "M-1", "--json").json["leftReason"] == .string(path))
+        #expect(s.run("manager", "M-1").stdout.contains(evil))
+        #expect(s.log("--manager", "M-1").count == 2)
+        // An id that looks like SQL is refused by its charset, never executed.
+        let forged = World.enrol("M-2", "x").replacingOccurrences(of: "enrol-M-2", with: "x';DROP TABLE events;--")
+        #expect(s.append([forged]).rules == ["bad-field"])
+        #expect(s.run("verify").status == 0)
+    }
+}
