@@ -1,6 +1,6 @@
 /// A calendar date `YYYY-MM-DD` (proleptic Gregorian, no time zone): the
 /// effective date of a fact. Comparable by day.
-public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct Day: Hashable, Comparable, Sendable, TextCodable {
     public let year: Int, month: Int, day: Int
 
     public init?(_ text: String) {
@@ -44,22 +44,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
-    public init(from decoder: Decoder) throws {
-        let s = try decoder.singleValueContainer().decode(String.self)
-        guard let d = Day(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(s)"))
-        }
-        self = d
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
 }
 
 /// A half-year `YYYYH1` (January–June) or `YYYYH2` (July–December): a
 /// promotion window, a review period or an assessment cycle.
-public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct Period: Hashable, Comparable, Sendable, TextCodable {
     public let year: Int, half: Int
 
     public init(year: Int, half: Int) { self.year = year; self.half = half }
@@ -81,17 +70,6 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     public static func < (a: Period, b: Period) -> Bool { (a.year, a.half) < (b.year, b.half) }
 
-    public init(from decoder: Decoder) throws {
-        let s = try decoder.singleValueContainer().decode(String.self)
-        guard let p = Period(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad period \(s)"))
-        }
-        self = p
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
 }
 
 /// A calendar month `YYYY-MM`, the unit of performance ratings.
@@ -115,4 +93,24 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
 func pad(_ v: Int, _ width: Int) -> String {
     let s = String(v)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// Values stored in JSON as their text form (`2026-07-31`, `2026H2`).
+public protocol TextCodable: Codable, CustomStringConvertible {
+    init?(_ text: String)
+}
+
+extension TextCodable {
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let v = Self(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(Self.self): \(s)"))
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
 }
