@@ -72,12 +72,3 @@ public final class SQLiteStore: LedgerStore {
         return Head(seq: row[0], hash: row[1])
     }
 }
-
-/// A state and what of it has been read from the projection rows.
-struct LoadedState {
-    var state: LedgerState
-    /// Every entity is present (a full load or a rebuild).
-    var complete: Bool
-    /// Needs already looked up, found or not.
-    var probed: Set<Need> = []
-}

@@ -1,0 +1,98 @@
+import Foundation
+import LadderDomain
+
+extension LedgerSession {
+    /// The state at the checkpoint with only the global entities loaded, or,
+    /// when the checkpoint is not at the head (a crash, a restore, tampering),
+    /// the whole state caught up or rebuilt (`complete`).
+    func openState(head: Head) throws -> LoadedState {
+        if let cp = try checkpoint(), cp == head {
+            var state = LedgerState()
+            try projections(kinds: ["policy", "unit", "actor", "window"]) { try state.load(kind: $0, key: $1, body: $2) }
+            return LoadedState(state: state, complete: false)
+        }
+        return LoadedState(state: try loadState(head: head), complete: true)
+    }
+
+    /// Loads what `needs` asks for until it asks for nothing new.
+    func ensure(_ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
+        guard !loaded.complete else { return }
+        for _ in 0..<4 {
+            let missing = needs(loaded.state).filter { !loaded.probed.contains($0) && !loaded.state.has($0) }
+            if missing.isEmpty { return }
+            for need in missing {
+                loaded.probed.insert(need)
+                switch need {
+                case .manager(let m): try loadManager(m, into: &loaded.state)
+                case .application(let a): try loadRow(kind: "application", key: a, into: &loaded.state)
+                case .cohort(let c): try loadRow(kind: "cohort", key: c, into: &loaded.state)
+                case .owner(let id):
+                    if let m = try managerColumn(ofEvent: id), loaded.state.managers[m] == nil {
+                        loaded.probed.insert(.manager(m))
+                        try loadManager(m, into: &loaded.state)
+                    }
+                }
+            }
+        }
+    }
+
+    func loadRow(kind: String, key: String, into state: inout LedgerState) throws {
+        if let body = try projection(kind: kind, key: key) { try state.load(kind: kind, key: key, body: body) }
+    }
+
+    /// A manager's row and its evidence rows (`M|period`: a key range).
+    func loadManager(_ m: String, into state: inout LedgerState) throws {
+        try loadRow(kind: "manager", key: m, into: &state)
+        guard state.managers[m] != nil else { return }
+        try projections(kind: "record", after: m + "|", before: m + "}") { try state.load(kind: "record", key: $0, body: $1) }
+        state.finishLoading()
+    }
+
+    /// The whole state, caught up with `head`. A checkpoint ahead of the log,
+    /// or one whose hash the log no longer holds at its seq, is distrusted:
+    /// the state is rebuilt from seq 1.
+    func loadState(head: Head) throws -> LedgerState {
+        var state = LedgerState()
+        var from: Int64 = 0
+        if let cp = try checkpoint() {
+            let logHash = cp.seq == 0 ? Chain.genesis : try hash(at: cp.seq)
+            if cp.seq <= head.seq && logHash == cp.hash {
+                try projections(kinds: nil) { try state.load(kind: $0, key: $1, body: $2) }
+                state.finishLoading()
+                from = cp.seq
+            }
+        }
+        if from < head.seq {
+            try events(since: from, through: nil) { state.apply($0) }
+            if from == 0 { state.markAllDirty() }
+        }
+        return state
+    }
+
+    /// Writes the entities a fold changed and moves the checkpoint to `head`.
+    func saveProjections(_ state: inout LedgerState, head: Head) throws {
+        for ref in state.dirty { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+        state.dirty.removeAll()
+        try setCheckpoint(head)
+    }
+
+    /// Drops and rebuilds every projection row from the log.
+    func rebuild() throws -> (events: Int64, entities: Int) {
+        try clearProjections()
+        let head = try head()
+        var state = try loadState(head: head)
+        let count = state.dirty.count
+        try saveProjections(&state, head: head)
+        return (head.seq, count)
+    }
+
+    /// An explicit view: as known after seq `through`, effective on or before `asOf`.
+    func view(through: Int64?, asOf: Day?) throws -> LedgerState {
+        var state = LedgerState()
+        try events(since: 0, through: through) { e in
+            if let asOf, e.effective > asOf { return }
+            state.apply(e)
+        }
+        return state
+    }
+}

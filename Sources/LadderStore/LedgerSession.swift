@@ -1,0 +1,45 @@
+import Foundation
+import LadderDomain
+
+/// What a backend does inside one transaction or read snapshot. The logic
+/// above it (loading the state by need, appending a batch, rebuilding the
+/// projections) is written once against this (LedgerSession+State.swift,
+/// LedgerSession+Append.swift), so SQLite and PostgreSQL behave alike.
+protocol LedgerSession {
+    func head() throws -> Head
+    func checkpoint() throws -> Head?
+    func hash(at seq: Int64) throws -> String?
+    /// Every projection row of these kinds (all kinds when nil).
+    func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws
+    func projection(kind: String, key: String) throws -> Data?
+    /// The rows of `kind` whose key lies strictly between `lower` and `upper`.
+    func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws
+    func managerColumn(ofEvent id: String) throws -> String?
+    func type(ofEvent id: String) throws -> EventType?
+    /// `LedgerContent.of` for each stored event among `ids`, by id.
+    func storedContent(ids: [String]) throws -> [String: String]
+    /// Folds events after `since` (through `through`) from their packed columns.
+    func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
+    /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash.
+    func insertEvent(seq: Int64, _ columns: [String?]) throws
+    /// Writes a projection row, or removes it when `body` is nil.
+    func saveProjection(kind: String, key: String, body: Data?) throws
+    func setCheckpoint(_ head: Head) throws
+    func clearProjections() throws
+}
+
+/// What makes two events with the same id the same event.
+enum LedgerContent {
+    static func of(_ type: String, _ effective: String, _ actorID: String, _ role: String, _ data: String) -> String {
+        [type, effective, actorID, role, data].joined(separator: "\u{1F}")
+    }
+}
+
+/// A state and what of it has been read from the projection rows.
+struct LoadedState {
+    var state: LedgerState
+    /// Every entity is present (a full load or a rebuild).
+    var complete: Bool
+    /// Needs already looked up, found or not.
+    var probed: Set<Need> = []
+}

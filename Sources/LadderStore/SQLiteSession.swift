@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import LadderDomain
+
+/// The SQLite side of `LedgerSession`: statements prepared once per
+/// connection (GRDB's statement cache), the hot insert bound through the C API.
+struct SQLiteSession: LedgerSession {
+    let db: Database
+    static let checkpointName = "state"
+
+    func head() throws -> Head { try SQLiteStore.head(db) }
+
+    func checkpoint() throws -> Head? {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM checkpoint WHERE name = ?", arguments: [SQLiteSession.checkpointName])
+            .map { Head(seq: $0[0], hash: $0[1]) }
+    }
+
+    func hash(at seq: Int64) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM events WHERE seq = ?"), arguments: [seq])
+    }
+
+    func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws {
+        var sql = "SELECT kind, key, body FROM projection"
+        if let kinds { sql += " WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))" }
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() { try visit(row[0], row[1], row[2]) }
+    }
+
+    func projection(kind: String, key: String) throws -> Data? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM projection WHERE kind = ? AND key = ?"), arguments: [kind, key])
+    }
+
+    func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws {
+        let stmt = try db.cachedStatement(sql: "SELECT key, body FROM projection WHERE kind = ? AND key > ? AND key < ?")
+        let rows = try Row.fetchCursor(stmt, arguments: [kind, lower, upper])
+        while let row = try rows.next() { try visit(row[0], row[1]) }
+    }
+
+    func managerColumn(ofEvent id: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT manager FROM events WHERE id = ?"), arguments: [id])
+    }
+
+    func type(ofEvent id: String) throws -> EventType? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT type FROM events WHERE id = ?"), arguments: [id]).flatMap { EventType.named[$0] }
+    }
+
+    /// Looked up 500 ids at a time rather than one query per event.
+    func storedContent(ids: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(ids.count, start + 500)])
+            start += chunk.count
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, type, effective, actor_id, actor_role, data FROM events WHERE id IN (\(marks))",
+                                           arguments: StatementArguments(chunk))
+            while let row = try rows.next() { out[row[0]] = LedgerContent.of(row[1], row[2], row[3], row[4], row[5]) }
+        }
+        return out
+    }
+
+    func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
+        try SQLiteStore.events(db, since: since, through: through, visit)
+    }
+
+    func insertEvent(seq: Int64, _ columns: [String?]) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let h = stmt.sqliteStatement
+        sqlite3_reset(h)
+        sqlite3_bind_int64(h, 1, seq)
+        for (i, t) in columns.enumerated() {
+            if let t {
+                _ = t.withCString { sqlite3_bind_text(h, Int32(i + 2), $0, -1, SQLITE_TRANSIENT) }
+            } else {
+                sqlite3_bind_null(h, Int32(i + 2))
+            }
+        }
+        let rc = sqlite3_step(h)
+        guard rc == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(h)))
+            sqlite3_reset(h)
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: message)
+        }
+    }
+
+    func saveProjection(kind: String, key: String, body: Data?) throws {
+        if let body {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO projection (kind, key, body) VALUES (?, ?, ?)").execute(arguments: [kind, key, body])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM projection WHERE kind = ? AND key = ?").execute(arguments: [kind, key])
+        }
+    }
+
+    func setCheckpoint(_ head: Head) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO checkpoint (name, seq, hash) VALUES (?, ?, ?)",
+                       arguments: [SQLiteSession.checkpointName, head.seq, head.hash])
+    }
+
+    func clearProjections() throws { try db.execute(sql: "DELETE FROM projection; DELETE FROM checkpoint") }
+}
+
+/// SQLite's "copy the bytes now" destructor, which the C macro cannot express in Swift.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
