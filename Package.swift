@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure: events, catalogue, canonical form, policy, rules, projections. No I/O, no clock.
@@ -24,7 +25,8 @@ let package = Package(
             name: "LadderStore",
             dependencies: ["LadderDomain", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // The demo province generator: deterministic realistic events, shared by `ladder demo` and tools/bench.
         .target(name: "LadderDemo", dependencies: ["LadderDomain"]),

@@ -6,5 +6,8 @@ out = ['// Generated from schema/*.sql by tools/embed-schema.py; a test checks t
        'enum SchemaSQL {', '    static let migrations: [(name: String, sql: String)] = [']
 for f in sorted(glob.glob(os.path.join(root, 'schema', '*.sql'))):
     out.append(f'        ("{os.path.basename(f)[:-4]}", #"""\n{open(f).read()}"""#),')
+out += ['    ]', '', '    static let postgres: [(name: String, sql: String)] = [']
+for f in sorted(glob.glob(os.path.join(root, 'schema', 'postgres', '*.sql'))):
+    out.append(f'        ("{os.path.basename(f)[:-4]}", #"""\n{open(f).read()}"""#),')
 out += ['    ]', '}', '']
 open(os.path.join(root, 'Sources/LadderStore/SchemaSQL.swift'), 'w').write('\n'.join(out))

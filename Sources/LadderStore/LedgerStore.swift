@@ -71,4 +71,14 @@ public protocol LedgerStore: AnyObject {
     func state(through: Int64?, asOf: Day?) throws -> LedgerState
     /// Drops and rebuilds every persisted projection from the log.
     func rebuildProjections() throws -> (events: Int64, entities: Int)
+    /// The hash of the event at `seq`, if the log holds it.
+    func hash(at seq: Int64) throws -> String?
+    /// Writes rows of another ledger verbatim (same seq, times and hashes), in one transaction: `ladder copy`.
+    func copyIn(_ rows: [StoredEvent]) throws
+}
+
+/// Opens the store a location names: `postgres://…` is PostgreSQL, anything else an SQLite file.
+public func openStore(_ location: String, create: Bool = false) throws -> LedgerStore {
+    if PostgresStore.handles(location) { return try PostgresStore(url: location, create: create) }
+    return try SQLiteStore(path: location, create: create)
 }

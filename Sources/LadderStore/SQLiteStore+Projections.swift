@@ -38,3 +38,15 @@ extension SQLiteStore {
         return try guarded { try db.write { try SQLiteSession(db: $0).rebuild() } }
     }
 }
+
+extension SQLiteStore {
+    public func copyIn(_ rows: [StoredEvent]) throws {
+        cache = nil
+        try guarded {
+            try db.write { db in
+                let s = SQLiteSession(db: db)
+                for r in rows { try s.insertEvent(seq: r.seq, r.columns) }
+            }
+        }
+    }
+}

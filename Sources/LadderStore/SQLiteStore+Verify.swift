@@ -116,17 +116,8 @@ extension SQLiteStore {
 
     static func check(_ row: StoredEvent, expected: Int64, prev: String, body: inout [UInt8], owners: [String: String],
                       voidOwner: Statement) -> String? {
-        if row.seq != expected { return "seq \(expected) is missing (next row is seq \(row.seq))" }
-        if row.prevHash != prev { return "prev_hash does not match the hash of seq \(expected - 1)" }
-        if Chain.hash(prev: prev, body: row.body) != row.hash { return "the hash does not match the event's content" }
-        guard let event = try? row.event() else { return "the packed column cannot be read" }
-        if event.dataCanonical != row.data { return "the packed column disagrees with the hashed data" }
-        var manager: String? = event.text("manager")
-        if manager == nil, let a = event.text("application") { manager = owners[a] }
-        if event.type == .eventVoided {
-            manager = (try? String.fetchOne(voidOwner, arguments: [event.str("event")])) ?? nil
+        ChainCheck.check(row, expected: expected, prev: prev, owners: owners) {
+            (try? String.fetchOne(voidOwner, arguments: [$0])) ?? nil
         }
-        if manager != row.manager { return "the manager column disagrees with the event (\(row.manager ?? "none") for \(manager ?? "none"))" }
-        return nil
     }
 }

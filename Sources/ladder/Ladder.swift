@@ -10,7 +10,7 @@ struct Ladder: ParsableCommand {
         abstract: "An event-sourced, hash-chained ledger of customer-manager certification and promotion.",
         discussion: "The store is --db PATH, else $LADDER_DB, else ./ladder.sqlite. Exit codes: 0 done, 1 refused or verification failed, 64 usage error, 70 internal error.",
         subcommands: [Init.self, Append.self, Import.self, Log.self, Verify.self, Head.self, Replay.self, Manager.self, Window.self, Quota.self,
-                      Allocate.self, Explain.self, Audit.self, Compliance.self, Demo.self])
+                      Allocate.self, Explain.self, Audit.self, Compliance.self, Demo.self, Copy.self])
 }
 
 /// Runs a command body, turning every failure into `error: …` lines and an

@@ -4,12 +4,12 @@ import LadderStore
 
 /// Where the ledger lives; shared by every command.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The ledger file (default: $LADDER_DB, else ./ladder.sqlite).")
+    @Option(name: .long, help: "The ledger: an SQLite file, or postgres://USER@HOST:PORT/DB (default: $LADDER_DB, else ./ladder.sqlite).")
     var db: String?
 
     var path: String { db ?? ProcessInfo.processInfo.environment["LADDER_DB"] ?? "ladder.sqlite" }
 
-    func open() throws -> SQLiteStore { try SQLiteStore(path: path) }
+    func open() throws -> LedgerStore { try openStore(path) }
 }
 
 /// Output format; shared by every report.

@@ -16,9 +16,16 @@ struct Run {
     }
 }
 
-final class Sandbox {
+final class Sandbox: @unchecked Sendable {
     let dir: URL
-    var db: String { dir.appendingPathComponent("ledger.sqlite").path }
+    /// The store under test: an SQLite file, or with $LADDER_TEST_PG_URL set
+    /// (postgres://USER@HOST:PORT), a fresh PostgreSQL database per sandbox.
+    let db: String
+    let pgDatabase: String?
+
+    static let pgBase = ProcessInfo.processInfo.environment["LADDER_TEST_PG_URL"]
+    /// The suite runs against PostgreSQL; tests that tamper through the sqlite3 client skip.
+    static let onPostgres = pgBase != nil
 
     static let binary: String = {
         if let b = ProcessInfo.processInfo.environment["LADDER_BIN"] { return b }
@@ -34,6 +41,16 @@ final class Sandbox {
     init(initialized: Bool = true) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if let base = Sandbox.pgBase {
+            let name = "ladder_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            pgDatabase = name
+            db = base + "/" + name
+            let r = Sandbox.psql(base, "CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
+            precondition(r.status == 0, "cannot create a test database: \(r.stderr)")
+        } else {
+            pgDatabase = nil
+            db = dir.appendingPathComponent("ledger.sqlite").path
+        }
         if initialized {
             let r = run("init")
             precondition(r.status == 0, "init failed: \(r.stderr)")
@@ -41,7 +58,24 @@ final class Sandbox {
     }
 
     // LADDER_KEEP_SANDBOX=1 keeps the folders, to look at a failing test's ledger.
-    deinit { if ProcessInfo.processInfo.environment["LADDER_KEEP_SANDBOX"] == nil { try? FileManager.default.removeItem(at: dir) } }
+    deinit {
+        guard ProcessInfo.processInfo.environment["LADDER_KEEP_SANDBOX"] == nil else { return }
+        try? FileManager.default.removeItem(at: dir)
+        if let base = Sandbox.pgBase, let name = pgDatabase { _ = Sandbox.psql(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+    }
+
+    /// Runs SQL through the psql client against the server's `postgres` database.
+    static func psql(_ base: String, _ sql: String) -> Run {
+        let scratch = Sandbox.scratch
+        return scratch.exec(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", base + "/postgres", "-c", sql], executable: "/usr/bin/psql")
+    }
+
+    private init(scratchAt dir: URL) { self.dir = dir; db = ""; pgDatabase = nil }
+    nonisolated(unsafe) static let scratch: Sandbox = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ladder-psql")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return Sandbox(scratchAt: d)
+    }()
 
     /// `ladder ARGS --db <sandbox db>`, with `stdin` piped in.
     @discardableResult

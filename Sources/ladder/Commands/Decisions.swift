@@ -21,7 +21,9 @@ extension Ladder {
                 let key = WindowKey(unit: unit, window: try parsePeriod(window, option: "window"))
                 guard isCode(actor) else { throw UserError("--actor must be 1–128 of A-Z a-z 0-9 . _ : -") }
                 let ledger = try store.open()
-                let (state, head) = try ledger.state()
+                // The head first: if an append lands before the decisions do, --expect-seq refuses them (stale-version).
+                let head = try ledger.head()
+                let state = try ledger.state { $0.needs(forWindows: [key]) }
                 let plan = try Allocation.plan(state, key, actor: actor, effective: effective)
                 var result: AppendResult?
                 if !dryRun { result = try ledger.append(plan.events, expectSeq: head.seq, recorded: recordedNow()) }

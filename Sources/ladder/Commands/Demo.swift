@@ -57,15 +57,13 @@ extension Ladder {
 
         func runDemo(_ options: ProvinceDemo.Options) throws {
             let path = store.path
-            if FileManager.default.fileExists(atPath: path) {
-                let existing = try SQLiteStore(path: path)
-                let head = try existing.head()
-                if head.seq > 0 {
-                    throw UserError("\(path) already holds \(head.seq) events; the demo needs a fresh store (nothing was changed)")
-                }
-            }
             let start = Date()
-            let ledger = try SQLiteStore(path: path, create: !FileManager.default.fileExists(atPath: path))
+            let ledger: LedgerStore
+            do { ledger = try openStore(path) } catch StoreError.notFound { ledger = try openStore(path, create: true) }
+            let head = try ledger.head()
+            if head.seq > 0 {
+                throw UserError("\(path) already holds \(head.seq) events; the demo needs a fresh store (nothing was changed)")
+            }
             _ = try ledger.append(Bootstrap.events(admin: options.admin, effective: Day(year: 2000, month: 1, day: 1)),
                                   expectSeq: 0, recorded: recordedNow())
             var demo = ProvinceDemo(options)

@@ -16,7 +16,7 @@ extension Ladder {
             try perform {
                 guard isCode(admin) else { throw UserError("--admin must be 1–128 of A-Z a-z 0-9 . _ : -") }
                 guard let day = Day(effective) else { throw UserError("--effective \(effective) is not a calendar date YYYY-MM-DD") }
-                let ledger = try SQLiteStore(path: store.path, create: true)
+                let ledger = try openStore(store.path, create: true)
                 let result = try ledger.append(Bootstrap.events(admin: admin, effective: day), expectSeq: 0,
                                                recorded: recordedNow())
                 if output.json {
