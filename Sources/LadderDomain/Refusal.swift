@@ -38,11 +38,26 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         self.rule = rule; self.event = event; self.field = field; self.message = message
     }
 
-    /// The line the CLI prints: `error: [rule] event E, field F: message`.
+    /// The line the CLI prints: `error: [rule] event E, field F: message`. Always
+    /// one line: control characters from the input are shown escaped.
     public var description: String {
         var where_ = "event \(event)"
         if let field { where_ += ", field \(field)" }
-        return "error: [\(rule.rawValue)] \(where_): \(message)"
+        return Refusal.oneLine("error: [\(rule.rawValue)] \(where_): \(message)")
+    }
+
+    static func oneLine(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out
     }
 }
 

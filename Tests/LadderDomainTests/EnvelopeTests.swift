@@ -91,3 +91,11 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
         #expect(p.dataCanonical == p.dataJSON.canonical)
     }
 }
+
+@Suite struct RefusalTests {
+    @Test func aRefusalIsAlwaysOneLine() {
+        let r = Refusal(.badField, event: "row 2", field: "data.mont\nh", "is not a field\r\u{07}")
+        #expect(!r.description.contains("\n") && !r.description.contains("\r"))
+        #expect(r.description == #"error: [bad-field] event row 2, field data.mont\nh: is not a field\r\u{7}"#)
+    }
+}
