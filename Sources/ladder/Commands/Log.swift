@@ -17,7 +17,9 @@ extension Ladder {
                 var table = Table("seq", "effective", "type", "id", "actor", "data")
                 try ledger.scan(since: since, through: nil, manager: manager) { row in
                     if output.json { items.append(row.json) } else {
-                        table.add(String(row.seq), row.effective, row.type, row.id, "\(row.actorID) (\(row.actorRole))", row.data)
+                        // The table shows the start of long data (a policy); --json has it whole.
+                        let data = row.data.count > 120 ? String(row.data.prefix(119)) + "…" : row.data
+                        table.add(String(row.seq), row.effective, row.type, row.id, "\(row.actorID) (\(row.actorRole))", data)
                     }
                 }
                 if output.json { printJSON(.array(items)) } else { table.print() }
