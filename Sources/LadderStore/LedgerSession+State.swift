@@ -14,6 +14,22 @@ extension LedgerSession {
         return LoadedState(state: try loadState(head: head), complete: true)
     }
 
+    /// What a report reads: the cached state if it is still at the head, else the
+    /// checkpoint's global rows, plus whatever `needs` names.
+    func state(needing needs: (LedgerState) -> Set<Need>, cached: (loaded: LoadedState, head: Head)?) throws -> LedgerState {
+        let head = try head()
+        var loaded = try cached.flatMap { $0.head == head ? $0.loaded : nil } ?? openState(head: head)
+        try ensure(&loaded, needs)
+        return loaded.state
+    }
+
+    /// Every entity: the cached state if complete and at the head, else every row.
+    func fullState(cached: (loaded: LoadedState, head: Head)?) throws -> (LedgerState, Head) {
+        let head = try head()
+        if let cached, cached.head == head, cached.loaded.complete { return (cached.loaded.state, head) }
+        return (try loadState(head: head), head)
+    }
+
     /// Loads what `needs` asks for until it asks for nothing new.
     func ensure(_ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
         guard !loaded.complete else { return }

@@ -167,19 +167,10 @@ public final class PostgresStore: LedgerStore {
 
     public func hash(at seq: Int64) throws -> String? { try PostgresSession(store: self).hash(at: seq) }
 
-    public func state() throws -> (LedgerState, Head) {
-        let s = PostgresSession(store: self)
-        let head = try s.head()
-        if let cache, cache.head == head, cache.loaded.complete { return (cache.loaded.state, head) }
-        return (try s.loadState(head: head), head)
-    }
+    public func state() throws -> (LedgerState, Head) { try PostgresSession(store: self).fullState(cached: cache) }
 
     public func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
-        let s = PostgresSession(store: self)
-        let head = try s.head()
-        var loaded = try cache.flatMap { $0.head == head ? $0.loaded : nil } ?? s.openState(head: head)
-        try s.ensure(&loaded, needs)
-        return loaded.state
+        try PostgresSession(store: self).state(needing: needs, cached: cache)
     }
 
     public func state(through: Int64?, asOf: Day?) throws -> LedgerState {

@@ -4,28 +4,13 @@ import LadderDomain
 
 extension SQLiteStore {
     public func state() throws -> (LedgerState, Head) {
-        try guarded {
-            try db.read { db in
-                let session = SQLiteSession(db: db)
-                let head = try session.head()
-                if let cache, cache.head == head, cache.loaded.complete { return (cache.loaded.state, head) }
-                return (try session.loadState(head: head), head)
-            }
-        }
+        try guarded { try db.read { try SQLiteSession(db: $0).fullState(cached: cache) } }
     }
 
     /// Only what `needs` names (asked again until it names nothing new), plus
     /// the small global entities: what a report reads, and no more.
     public func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
-        try guarded {
-            try db.read { db in
-                let session = SQLiteSession(db: db)
-                let head = try session.head()
-                var loaded = try cache.flatMap { $0.head == head ? $0.loaded : nil } ?? session.openState(head: head)
-                try session.ensure(&loaded, needs)
-                return loaded.state
-            }
-        }
+        try guarded { try db.read { try SQLiteSession(db: $0).state(needing: needs, cached: cache) } }
     }
 
     public func state(through: Int64?, asOf: Day?) throws -> LedgerState {
