@@ -228,3 +228,15 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(r.json["events"] == .int(5))
     }
 }
+
+@Suite struct ReplayViewTests {
+    @Test func replayAtAPointReportsWithoutPersisting() throws {
+        let s = try Sandbox()
+        #expect(s.append(World.base).status == 0)
+        let r = s.run("replay", "--at", "11", "--json")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.json["persisted"] == false && r.json["managers"] == 1)   // seq 11 is the first enrolment
+        #expect(s.run("replay", "--as-of", "2026-01-04", "--json").json["managers"] == 0)
+        #expect(s.run("manager", "M-2", "--json").json["grade"] == "junior")
+    }
+}
