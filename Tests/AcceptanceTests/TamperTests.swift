@@ -86,3 +86,27 @@ import LadderDomain
         #expect(s.run("verify").status == 0)
     }
 }
+
+/// The same evidence on PostgreSQL, through the psql client.
+@Suite struct PostgresTamperTests {
+    func psql(_ s: Sandbox, _ sql: String) -> Run {
+        s.exec(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", s.db, "-c", sql], executable: "/usr/bin/psql")
+    }
+
+    @Test(.enabled(if: Sandbox.onPostgres, "needs $LADDER_TEST_PG_URL")) func theGuardAndTheChainHoldOnPostgres() throws {
+        let s = try Sandbox()
+        #expect(s.append(World.base).status == 0)
+        for sql in ["UPDATE events SET data = 'x' WHERE seq = 20", "DELETE FROM events WHERE seq = 20", "TRUNCATE events"] {
+            let r = psql(s, sql)
+            #expect(r.status != 0, "\(sql)")
+            #expect(r.stderr.contains("append-only"), "\(sql): \(r.stderr)")
+        }
+        #expect(s.run("verify").status == 0)
+        #expect(psql(s, "ALTER TABLE events DISABLE TRIGGER events_no_update; UPDATE events SET data = replace(data, 'M-1', 'M-9') WHERE seq = 20; ALTER TABLE events ENABLE TRIGGER events_no_update").status == 0)
+        let r = s.run("verify", "--json")
+        #expect(r.status == 1)
+        #expect(r.json["firstBad"] == 20)
+        #expect(psql(s, "DROP TRIGGER events_no_truncate ON events").status == 0)
+        #expect(s.run("verify", "--json").json["guard"] == false)
+    }
+}
