@@ -92,6 +92,30 @@ extension LedgerSession {
         try setCheckpoint(head)
     }
 
+    /// Whether the checkpoint is not at the head (cheap: two indexed reads).
+    func needsRepair() throws -> Bool {
+        let head = try head()
+        let cp = try checkpoint()
+        return !(cp == head || (cp == nil && head.seq == 0))
+    }
+
+    /// Brings the persisted projections back in step with the log when the
+    /// checkpoint is not at the head (a crash cannot cause that, a restore or an
+    /// edit can): catches up from a checkpoint behind the head, or rebuilds from
+    /// seq 1 when it is ahead or its hash is not the log's. Returns whether it did.
+    func repairCheckpoint() throws -> Bool {
+        guard try needsRepair() else { return false }
+        let head = try head()
+        let cp = try checkpoint()
+        if let cp, cp.seq < head.seq, try (cp.seq == 0 ? Chain.genesis : hash(at: cp.seq)) == cp.hash {
+            var state = try loadState(head: head)
+            try saveProjections(&state, head: head)
+        } else {
+            _ = try rebuild()
+        }
+        return true
+    }
+
     /// Drops and rebuilds every projection row from the log.
     func rebuild() throws -> (events: Int64, entities: Int) {
         try clearProjections()

@@ -55,6 +55,14 @@ public final class PostgresStore: LedgerStore {
             try transaction { s in for (_, sql) in SchemaSQL.postgres { try s.store.simple(sql) } }
         } else if known == 0 {
             throw StoreError.notFound(path: safeURL)
+        } else if (try? PostgresSession(store: self).needsRepair()) == true {
+            // As on SQLite: projections out of step with the log are repaired on open.
+            _ = try? transaction { s -> Bool in
+                _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
+                let repaired = try s.repairCheckpoint()
+                try s.flush()
+                return repaired
+            }
         }
     }
 

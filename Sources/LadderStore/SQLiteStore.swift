@@ -34,6 +34,12 @@ public final class SQLiteStore: LedgerStore {
                 if !known { throw StoreError.notALedger(path: path, reason: "it has no events table") }
             }
             try SQLiteStore.migrator.migrate(db)
+            // Repaired on open, so that every later command starts from projections in step with the log.
+            // A store this process may not write (a read-only copy) is still read correctly: loading
+            // distrusts such a checkpoint in memory.
+            if !create, (try? db.read { try SQLiteSession(db: $0).needsRepair() }) == true {
+                _ = try? db.write { try SQLiteSession(db: $0).repairCheckpoint() }
+            }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
