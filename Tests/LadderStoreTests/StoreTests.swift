@@ -17,13 +17,14 @@ func unit(_ id: String, _ unit: String) -> Event {
 }
 
 @Suite struct StoreTests {
-    @Test func embeddedSchemaMatchesTheSQLFiles() throws {
+    @Test(arguments: [("schema", SchemaSQL.migrations), ("schema/postgres", SchemaSQL.postgres)])
+    func embeddedSchemaMatchesTheSQLFiles(folder: String, embedded: [(name: String, sql: String)]) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("schema").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)
             .filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files.map { String($0.dropLast(4)) } == SchemaSQL.migrations.map(\.name))
-        for (file, m) in zip(files, SchemaSQL.migrations) {
-            let text = try String(contentsOf: root.appendingPathComponent("schema/\(file)"), encoding: .utf8)
+        #expect(files.map { String($0.dropLast(4)) } == embedded.map(\.name))
+        for (file, m) in zip(files, embedded) {
+            let text = try String(contentsOf: root.appendingPathComponent("\(folder)/\(file)"), encoding: .utf8)
             #expect(text.trimmingCharacters(in: .newlines) == m.sql.trimmingCharacters(in: .newlines), "\(file): run tools/embed-schema.py")
         }
     }
