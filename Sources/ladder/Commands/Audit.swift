@@ -13,7 +13,8 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let ledger = try store.open()
-                let (state, _) = try ledger.state()
+                let id = application
+                let state = try ledger.state { _ in [.application(id)] }
                 guard let app = state.applications[application] else {
                     throw Refusal(.unknownApplication, event: application, "no application \(application) is recorded")
                 }
