@@ -3,12 +3,12 @@ import Foundation
 /// The persisted form of the state: one JSON document per entity (kind, key).
 /// Only the store's checkpoint reads these; the log stays the truth.
 extension LedgerState {
-    nonisolated(unsafe) static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = .sortedKeys
         return e
     }()
-    nonisolated(unsafe) static let decoder = JSONDecoder()
+    static let decoder = JSONDecoder()
 
     public func encode(_ ref: EntityRef) throws -> Data? {
         let enc = LedgerState.encoder
