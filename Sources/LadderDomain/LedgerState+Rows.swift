@@ -62,16 +62,26 @@ extension LedgerState {
     /// Joins the evidence rows to their managers once every row is loaded.
     public mutating func finishLoading() {
         for (m, records) in pendingRecords {
-            guard var s = managers[m] else { continue }
+            // Taken out of the dictionary while it is changed, so its arrays are not copied on write.
+            guard var s = managers.removeValue(forKey: m) else { continue }
             for r in records {
                 s.assessments += r.assessments; s.reviews += r.reviews; s.ratings += r.ratings; s.classes += r.classes
             }
-            s.assessments.sort { $0.seq < $1.seq }; s.reviews.sort { $0.seq < $1.seq }
-            s.ratings.sort { $0.seq < $1.seq }; s.classes.sort { $0.seq < $1.seq }
-            for e in s.assessments + s.reviews + s.ratings + s.classes { evidence[e.event] = m }
+            // Rows arrive in key (period) order, so the lists are nearly always in seq order already.
+            LedgerState.sortBySeq(&s.assessments); LedgerState.sortBySeq(&s.reviews)
+            LedgerState.sortBySeq(&s.ratings); LedgerState.sortBySeq(&s.classes)
+            for list in [s.assessments, s.reviews, s.ratings, s.classes] {
+                for e in list { evidence[e.event] = m }
+            }
             managers[m] = s
         }
         pendingRecords = [:]
+    }
+
+    static func sortBySeq(_ list: inout [Evidence]) {
+        var sorted = true
+        for i in list.indices.dropFirst() where list[i - 1].seq > list[i].seq { sorted = false; break }
+        if !sorted { list.sort { $0.seq < $1.seq } }
     }
 
     static func windowKey(_ s: String) -> WindowKey? {
