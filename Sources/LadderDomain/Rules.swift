@@ -157,7 +157,9 @@ extension LedgerState {
                                 "\(JSONValue.canonicalNumber(score)) is outside 0–\(JSONValue.canonicalNumber(max)) for \(inst)")]
             }
         case .performanceRated:
-            if let month = Month(e.str("month")), let prior = m.rating(month) {
+            // The month as written (validated at parse) is the rating's key: no parsing on this hot path.
+            let month = e.text(at: 1)
+            if let prior = m.ratings.last(where: { !$0.voided && $0.key == month }) {
                 return [Refusal(.duplicateRating, event: e.id, field: "data.month",
                                 "\(m.manager) already has rating \(prior.value ?? "?") for \(month) (event \(prior.event)); void it first to replace it")]
             }
