@@ -80,6 +80,7 @@ public final class PostgresStore: LedgerStore {
     static func describe(_ error: Error) -> String {
         if let e = error as? PSQLError {
             if let m = e.serverInfo?[.message] { return m }
+            if let u = e.underlying { return "\(e.code): \(u)" }
             return "\(e.code)"
         }
         return "\(error)"
