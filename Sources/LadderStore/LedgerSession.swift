@@ -33,6 +33,11 @@ enum LedgerContent {
     static func of(_ type: String, _ effective: String, _ actorID: String, _ role: String, _ data: String) -> String {
         [type, effective, actorID, role, data].joined(separator: "\u{1F}")
     }
+
+    /// `ids` in slices of at most `size`: one `IN (…)` lookup per slice rather than one query per event.
+    static func slices(_ ids: [String], of size: Int) -> [[String]] {
+        stride(from: 0, to: ids.count, by: size).map { Array(ids[$0..<min(ids.count, $0 + size)]) }
+    }
 }
 
 /// A state and what of it has been read from the projection rows.

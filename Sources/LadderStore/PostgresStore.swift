@@ -266,10 +266,7 @@ final class PostgresSession: LedgerSession {
 
     func storedContent(ids: [String]) throws -> [String: String] {
         var out: [String: String] = [:]
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(ids.count, start + 1000)])
-            start += chunk.count
+        for chunk in LedgerContent.slices(ids, of: 1000) {
             let marks = (1...chunk.count).map { "$\($0)" }.joined(separator: ",")
             for r in try q("SELECT id, type, effective, actor_id, actor_role, data FROM events WHERE id IN (\(marks))", chunk) {
                 let c = try (0..<6).map { try r[$0].decode(String.self) }

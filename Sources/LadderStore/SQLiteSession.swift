@@ -48,10 +48,7 @@ struct SQLiteSession: LedgerSession {
     /// Looked up 500 ids at a time rather than one query per event.
     func storedContent(ids: [String]) throws -> [String: String] {
         var out: [String: String] = [:]
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(ids.count, start + 500)])
-            start += chunk.count
+        for chunk in LedgerContent.slices(ids, of: 500) {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             let rows = try Row.fetchCursor(db, sql: "SELECT id, type, effective, actor_id, actor_role, data FROM events WHERE id IN (\(marks))",
                                            arguments: StatementArguments(chunk))

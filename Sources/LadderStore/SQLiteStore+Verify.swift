@@ -86,8 +86,6 @@ extension SQLiteStore {
         let voidOwner = try db.makeStatement(sql: "SELECT manager FROM events WHERE id = ?")
         var expected = after + 1
         var prev: String?
-        var body: [UInt8] = []
-        body.reserveCapacity(4096)
         func text(_ i: Int32) -> String {
             guard let p = sqlite3_column_text(h, i) else { return "" }
             return String(cString: p)
@@ -101,7 +99,7 @@ extension SQLiteStore {
                                   actorRole: text(6), data: text(7), packed: text(8),
                                   manager: sqlite3_column_type(h, 9) == SQLITE_NULL ? nil : text(9), prevHash: text(10), hash: text(11))
             if r.count == 0 { r.firstPrev = row.prevHash; prev = after == 0 ? Chain.genesis : row.prevHash }
-            if let why = check(row, expected: expected, prev: prev!, body: &body, owners: owners, voidOwner: voidOwner) {
+            if let why = check(row, expected: expected, prev: prev!, owners: owners, voidOwner: voidOwner) {
                 r.bad = (seq == expected ? seq : expected, why)
                 return r
             }
@@ -114,7 +112,7 @@ extension SQLiteStore {
         return r
     }
 
-    static func check(_ row: StoredEvent, expected: Int64, prev: String, body: inout [UInt8], owners: [String: String],
+    static func check(_ row: StoredEvent, expected: Int64, prev: String, owners: [String: String],
                       voidOwner: Statement) -> String? {
         ChainCheck.check(row, expected: expected, prev: prev, owners: owners) {
             (try? String.fetchOne(voidOwner, arguments: [$0])) ?? nil
