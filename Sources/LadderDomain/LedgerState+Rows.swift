@@ -1,7 +1,8 @@
 import Foundation
 
-/// The persisted form of the state: one JSON document per entity (kind, key).
-/// Only the store's checkpoint reads these; the log stays the truth.
+/// The persisted form of the state: one row per entity (kind, key). The few
+/// global rows (policies, units, grants) are JSON; the keyed ones, read by every
+/// report and append, are binary (RowCoding). The log stays the truth.
 extension LedgerState {
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -20,18 +21,16 @@ extension LedgerState {
             return try grants[k].map { g in try enc.encode(g.sorted { ($0.role.rawValue, $0.unit ?? "") < ($1.role.rawValue, $1.unit ?? "") }) }
         case .manager:
             // Evidence is kept apart, one row per half-year, so that an append rewrites only what changed.
-            guard var m = managers[k] else { return nil }
-            m.assessments = []; m.reviews = []; m.ratings = []; m.classes = []
-            return try enc.encode(m)
+            return managers[k].map { Data($0.row) }
         case .record:
             guard let bar = k.lastIndex(of: "|"), let m = managers[String(k[..<bar])] else { return nil }
             let b = String(k[k.index(after: bar)...])
             let r = EvidenceRecord(assessments: m.assessments.filter { $0.bucket == b }, reviews: m.reviews.filter { $0.bucket == b },
                                    ratings: m.ratings.filter { $0.bucket == b }, classes: m.classes.filter { $0.bucket == b })
-            return r.compact
-        case .window: return try LedgerState.windowKey(k).flatMap { windows[$0] }.map { try enc.encode($0) }
-        case .application: return try applications[k].map { try enc.encode($0) }
-        case .cohort: return cohorts[k].map(CohortCoding.encode)
+            return Data(r.row)
+        case .window: return LedgerState.windowKey(k).flatMap { windows[$0] }.map { Data($0.row) }
+        case .application: return applications[k].map { Data($0.row) }
+        case .cohort: return cohorts[k].map { Data(CohortCoding.encode($0)) }
         }
     }
 
@@ -43,18 +42,15 @@ extension LedgerState {
             policies.sort { ($0.effective, $0.seq) < ($1.effective, $1.seq) }
         case .unit: units[key] = try dec.decode(UnitState.self, from: body)
         case .actor: grants[key] = Set(try dec.decode([Grant].self, from: body))
-        case .manager: managers[key] = try dec.decode(ManagerState.self, from: body)
+        case .manager: managers[key] = try ManagerState(row: [UInt8](body))
         case .record:
             guard let bar = key.lastIndex(of: "|") else { return }
-            guard let r = EvidenceRecord(compact: body) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "evidence row \(key)")) }
-            pendingRecords[String(key[..<bar]), default: []].append(r)
+            pendingRecords[String(key[..<bar]), default: []].append(try EvidenceRecord(row: [UInt8](body)))
         case .window:
-            let w = try dec.decode(WindowState.self, from: body)
+            let w = try WindowState(row: [UInt8](body))
             windows[w.key] = w
-        case .application: applications[key] = try dec.decode(ApplicationState.self, from: body)
-        case .cohort:
-            guard let c = CohortCoding.decode(body) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "cohort row \(key)")) }
-            cohorts[key] = c
+        case .application: applications[key] = try ApplicationState(row: [UInt8](body))
+        case .cohort: cohorts[key] = try CohortCoding.decode([UInt8](body))
         case nil: break  // a kind from a newer ladder: ignored here, rebuilt by replay
         }
     }

@@ -17,6 +17,8 @@ public struct LedgerState: Sendable {
     /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
     public var cohorts: [String: [String: Double]] = [:]
     public var dirty: Set<EntityRef> = []
+    /// Managers loaded without their evidence (`Need.managerRow`). Not persisted.
+    public var shallowManagers: Set<String> = []
     /// Evidence rows read before their manager's row (see `finishLoading`).
     var pendingRecords: [String: [EvidenceRecord]] = [:]
 

@@ -4,6 +4,8 @@
 /// evidence), applications and cohorts are loaded by key.
 public enum Need: Hashable, Sendable {
     case manager(String)
+    /// Only the manager's own row (name, unit, grade), not its evidence: what a window's list shows.
+    case managerRow(String)
     case application(String)
     case cohort(String)
     /// The manager an evidence event (by id) is about: for voids.
@@ -59,7 +61,7 @@ extension LedgerState {
         for k in keys {
             for a in windows[k]?.applications ?? [] {
                 out.insert(.application(a))
-                if withManagers, let app = applications[a] { out.insert(.manager(app.manager)) }
+                if withManagers, let app = applications[a] { out.insert(.managerRow(app.manager)) }
             }
         }
         return out
@@ -68,7 +70,8 @@ extension LedgerState {
     /// Whether a need is already met.
     public func has(_ n: Need) -> Bool {
         switch n {
-        case .manager(let m): return managers[m] != nil
+        case .manager(let m): return managers[m] != nil && !shallowManagers.contains(m)
+        case .managerRow(let m): return managers[m] != nil
         case .application(let a): return applications[a] != nil
         case .cohort(let c): return cohorts[c] != nil
         case .owner(let id): return evidence[id] != nil

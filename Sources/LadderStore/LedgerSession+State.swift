@@ -40,6 +40,9 @@ extension LedgerSession {
                 loaded.probed.insert(need)
                 switch need {
                 case .manager(let m): try loadManager(m, into: &loaded.state)
+                case .managerRow(let m):
+                    try loadRow(kind: "manager", key: m, into: &loaded.state)
+                    loaded.state.shallowManagers.insert(m)
                 case .application(let a): try loadRow(kind: "application", key: a, into: &loaded.state)
                 case .cohort(let c): try loadRow(kind: "cohort", key: c, into: &loaded.state)
                 case .owner(let id):
@@ -59,6 +62,7 @@ extension LedgerSession {
     /// A manager's row and its evidence rows (`M|period`: a key range).
     func loadManager(_ m: String, into state: inout LedgerState) throws {
         try loadRow(kind: "manager", key: m, into: &state)
+        state.shallowManagers.remove(m)
         guard state.managers[m] != nil else { return }
         try projections(kind: "record", after: m + "|", before: m + "}") { try state.load(kind: "record", key: $0, body: $1) }
         state.finishLoading()

@@ -231,7 +231,7 @@ final class PostgresSession: LedgerSession {
     }
 
     func checkpoint() throws -> Head? {
-        try q("SELECT seq, hash FROM checkpoint WHERE name = 'state'").first.map {
+        try q("SELECT seq, hash FROM checkpoint WHERE name = '\(RowCoding.checkpointName)'").first.map {
             Head(seq: try $0[0].decode(Int64.self), hash: try $0[1].decode(String.self))
         }
     }
@@ -312,7 +312,7 @@ final class PostgresSession: LedgerSession {
 
     func setCheckpoint(_ head: Head) throws {
         try flush()
-        _ = try q("INSERT INTO checkpoint (name, seq, hash) VALUES ('state', $1::bigint, $2) ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
+        _ = try q("INSERT INTO checkpoint (name, seq, hash) VALUES ('\(RowCoding.checkpointName)', $1::bigint, $2) ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
                   [String(head.seq), head.hash])
     }
 

@@ -7,7 +7,7 @@ import LadderDomain
 /// connection (GRDB's statement cache), the hot insert bound through the C API.
 struct SQLiteSession: LedgerSession {
     let db: Database
-    static let checkpointName = "state"
+    static let checkpointName = RowCoding.checkpointName
 
     func head() throws -> Head { try SQLiteStore.head(db) }
 

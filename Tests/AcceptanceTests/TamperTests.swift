@@ -112,13 +112,15 @@ import LadderDomain
 }
 
 @Suite struct CheckpointRepairTests {
-    /// A checkpoint behind, ahead of, or foreign to the log is repaired on the next open, reports unchanged.
+    /// A checkpoint behind, ahead of, or foreign to the log, or of an older row format, is repaired on the next open, reports unchanged.
     @Test(.enabled(if: !Sandbox.onPostgres, "edits the checkpoint through the sqlite3 client")) func aCheckpointOutOfStepIsRepairedOnOpen() throws {
         let s = try Sandbox()
         #expect(s.append(World.base + [World.apply("A-1", "M-1")] + World.steps("A-1")).status == 0)
         let good = s.run("window", "2026H2", "--unit", "changsha", "--json").stdout
         for sql in ["UPDATE checkpoint SET seq = seq - 7", "UPDATE checkpoint SET seq = seq + 3", "UPDATE checkpoint SET hash = 'x'",
-                    "DELETE FROM checkpoint", "DELETE FROM projection WHERE kind = 'application'; UPDATE checkpoint SET seq = 20"] {
+                    "DELETE FROM checkpoint", "DELETE FROM projection WHERE kind = 'application'; UPDATE checkpoint SET seq = 20",
+                    // rows of an older format (JSON) under an older checkpoint name: rebuilt, not misread
+                    "UPDATE projection SET body = CAST('{}' AS BLOB) WHERE kind = 'application'; UPDATE checkpoint SET name = 'state'"] {
             #expect(s.sqlite(sql).status == 0)
             #expect(s.run("head").status == 0)   // any open repairs
             let inStep = s.sqlite("SELECT (SELECT seq FROM checkpoint) = (SELECT max(seq) FROM events)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)

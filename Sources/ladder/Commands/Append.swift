@@ -5,6 +5,7 @@ import LadderStore
 extension Ladder {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "append",
             abstract: "Append JSON Lines events, all or nothing.",
             discussion: "Every problem is printed as `error: [RULE] …`; if there is any, nothing is written. Re-appending an identical event is a no-op.")
         @OptionGroup var store: StoreOptions

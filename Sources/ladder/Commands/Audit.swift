@@ -5,6 +5,7 @@ import LadderStore
 extension Ladder {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show every step of one application: the event, the rule applied, the evidence read, the ranking and the quota line.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -45,6 +46,7 @@ extension Ladder {
 
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Re-derive every recorded allocation under the policy in force then; list every disagreement.",
             discussion: "Each decision is re-derived from the evidence as it stood then, and again without evidence voided since and without qualification overrides. Exit 1 when there is any disagreement.")
         @OptionGroup var store: StoreOptions
@@ -69,6 +71,7 @@ extension Ladder {
 
     struct Compliance: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "compliance",
             abstract: "Check quota use, rule breaches, overrides and the grade mix against the policy's target.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions

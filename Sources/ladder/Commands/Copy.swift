@@ -5,6 +5,7 @@ import LadderStore
 extension Ladder {
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy a whole ledger to a new store, verbatim (same seq, times and hashes), and rebuild its projections.",
             discussion: "Either side may be an SQLite file or postgres://USER@HOST:PORT/DB. The target must not exist yet (or be an empty database); afterwards `verify` gives the same head hash on both.")
         @OptionGroup var output: OutputOptions

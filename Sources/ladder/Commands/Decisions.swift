@@ -6,6 +6,7 @@ import LadderStore
 extension Ladder {
     struct Allocate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "allocate",
             abstract: "Rank a closed window's candidates and record every decision in one atomic append.",
             discussion: "Per target grade: final score, then exam, then superior score, then the earlier application; the top seats are granted, the rest declined below the quota line; every application that did not pass the exam is declined with its reason.")
         @OptionGroup var store: StoreOptions

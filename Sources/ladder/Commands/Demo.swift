@@ -7,6 +7,7 @@ import LadderStore
 extension Ladder {
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Build a realistic province in a fresh store, run years of half-yearly windows on it, then report.",
             discussion: "A province centre and its 14 city branches, about 2,000 managers with Chinese names, and every stage of every window, appended through the same path and rules as a user's. Deterministic for a seed. A store that already holds events is refused and left as it was.")
         @OptionGroup var store: StoreOptions

@@ -7,6 +7,7 @@ import SwiftCSV
 extension Ladder {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Append the rows of a CSV file as events of one type, all or nothing.",
             discussion: "The header names the type's data fields plus id, effective, actor_id and actor_role. UTF-8; an empty cell is an absent optional field.")
         @OptionGroup var store: StoreOptions

@@ -5,6 +5,7 @@ import LadderStore
 extension Ladder {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a new ledger, grant system-admin to the first administrator and adopt the default policy.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions

@@ -4,7 +4,7 @@ import LadderStore
 
 extension Ladder {
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the events, in order.")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "Print the events, in order.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only events after this seq.") var since: Int64 = 0

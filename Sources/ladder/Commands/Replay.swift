@@ -6,6 +6,7 @@ import LadderStore
 extension Ladder {
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Drop and rebuild every projection from the log; print counts and time.",
             discussion: "With --at or --as-of, fold the log up to that point and report what it holds, without touching the persisted projections (which always reflect the whole log).")
         @OptionGroup var store: StoreOptions

@@ -39,6 +39,7 @@ func text(_ v: JSONValue) -> String {
 extension Ladder {
     struct Manager: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "manager",
             abstract: "Show a manager's grade, unit, status, grade history, evidence and eligibility for the next grade.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var view: ViewOptions
@@ -84,6 +85,7 @@ extension Ladder {
 
     struct Window: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "window",
             abstract: "Show a unit's window: state, seats per grade, and every application with its stage and scores.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var view: ViewOptions
@@ -114,6 +116,7 @@ extension Ladder {
 
     struct Quota: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "quota",
             abstract: "Show seats, grants and remaining seats per unit and grade of a window.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var view: ViewOptions

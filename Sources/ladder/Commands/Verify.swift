@@ -5,6 +5,7 @@ import LadderStore
 extension Ladder {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Re-check the hash chain and the append-only guard; exit 1 on any break, naming the first bad seq.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -52,6 +53,7 @@ extension Ladder {
 
     struct Head: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "head",
             abstract: "Print the log's last seq and hash, for an auditor to keep outside the store.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions

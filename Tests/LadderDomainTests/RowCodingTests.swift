@@ -1,0 +1,58 @@
+import Testing
+@testable import LadderDomain
+
+/// The binary projection rows: every field survives, and a damaged row is refused, never misread.
+@Suite struct RowCodingTests {
+    let day = Day("2026-07-05")!
+
+    var manager: ManagerState {
+        var m = ManagerState(manager: "M-1", name: "李伟", unit: "changsha", grade: "senior", superior: "S-1", skipSuperior: "S-9",
+                             status: "left", enrolled: day, left: Day("2027-01-31"), leftReason: "调离",
+                             history: [GradeStep(grade: "junior", effective: day, seq: 5, cause: "ManagerEnrolled"),
+                                       GradeStep(grade: "senior", effective: day, seq: 9_000_000_001, cause: "PromotionGranted", application: "A-1")])
+        m.applications = ["A-1", "A-2"]
+        return m
+    }
+
+    var application: ApplicationState {
+        var a = ApplicationState(application: "A-1", manager: "M-1", unit: "changsha", window: Period("2026H2")!, grade: "senior",
+                                 from: "intermediate", stage: "declined", submittedSeq: 42, submitted: day)
+        a.direct = 88.5; a.skip = -0.0; a.approved = true; a.qualified = false; a.qualificationReason = "补考"; a.exam = 61
+        a.rank = 3; a.score = 79.1234; a.decisionReason = "below the quota line"
+        a.steps = [Step(seq: 42, event: "E-1", type: "ApplicationSubmitted", actor: "M-1", role: "examinee", effective: day)]
+        return a
+    }
+
+    var window: WindowState {
+        var w = WindowState(unit: "changsha", window: Period("2026H2")!, closes: Day("2026-07-31")!, opened: day, state: "allocated",
+                            closed: Day("2026-07-31"), decided: nil)
+        w.seats = ["senior": 2, "expert": 0]
+        w.applications = ["A-1", "A-2"]
+        return w
+    }
+
+    var record: EvidenceRecord {
+        EvidenceRecord(assessments: [Evidence(event: "E-9", seq: 9, effective: day, key: "exam", cycle: "2026H1", score: 77.5)],
+                       reviews: [],
+                       ratings: [Evidence(event: "E-10", seq: 10, effective: day, key: "2026-06", cycle: "", value: "A", voided: true, bucket: "2026H1")],
+                       classes: [Evidence(event: "E-11", seq: 11, effective: day, key: "class", cycle: "", value: "VIP", bucket: "2026H2")])
+    }
+
+    @Test func everyFieldRoundTrips() throws {
+        #expect(try ManagerState(row: manager.row) == manager)
+        #expect(try ApplicationState(row: application.row) == application)
+        #expect(try WindowState(row: window.row) == window)
+        #expect(try EvidenceRecord(row: record.row) == record)
+        let cohort = ["M-1": 61.0, "M-2": 99.25, "M-3": 0]
+        #expect(try CohortCoding.decode(CohortCoding.encode(cohort)) == cohort)
+    }
+
+    @Test func damagedRowsAreRefused() {
+        let row = application.row
+        #expect(throws: RowCodingError.self) { try ApplicationState(row: Array(row.dropLast())) }
+        #expect(throws: RowCodingError.self) { try ApplicationState(row: row + [0]) }
+        #expect(throws: RowCodingError.self) { try ApplicationState(row: [UInt8]("{\"application\":\"A-1\"}".utf8)) }
+        #expect(throws: RowCodingError.self) { try ManagerState(row: window.row) }
+        #expect(throws: RowCodingError.self) { try EvidenceRecord(row: []) }
+    }
+}
