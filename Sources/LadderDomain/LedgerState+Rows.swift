@@ -1,24 +1,14 @@
 import Foundation
 
-/// The persisted form of the state: one row per entity (kind, key). The few
-/// global rows (policies, units, grants) are JSON; the keyed ones, read by every
-/// report and append, are binary (RowCoding). The log stays the truth.
+/// The persisted form of the state: one binary row per entity (kind, key)
+/// (RowCoding). The log stays the truth.
 extension LedgerState {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        return e
-    }()
-    static let decoder = JSONDecoder()
-
     public func encode(_ ref: EntityRef) throws -> Data? {
-        let enc = LedgerState.encoder
         let k = ref.key
         switch ref.kind {
-        case .policy: return try policies.first { String($0.seq) == k }.map { try enc.encode($0) }
-        case .unit: return try units[k].map { try enc.encode($0) }
-        case .actor:
-            return try grants[k].map { g in try enc.encode(g.sorted { ($0.role.rawValue, $0.unit ?? "") < ($1.role.rawValue, $1.unit ?? "") }) }
+        case .policy: return policies.first { String($0.seq) == k }.map { Data($0.row) }
+        case .unit: return units[k].map { Data($0.row) }
+        case .actor: return grants[k].map { Data(GrantCoding.encode($0)) }
         case .manager:
             // Evidence is kept apart, one row per half-year, so that an append rewrites only what changed.
             return managers[k].map { Data($0.row) }
@@ -35,13 +25,12 @@ extension LedgerState {
     }
 
     public mutating func load(kind: String, key: String, body: Data) throws {
-        let dec = LedgerState.decoder
         switch EntityRef.Kind(rawValue: kind) {
         case .policy:
-            policies.append(try dec.decode(PolicyVersion.self, from: body))
+            policies.append(try PolicyVersion(row: [UInt8](body)))
             policies.sort { ($0.effective, $0.seq) < ($1.effective, $1.seq) }
-        case .unit: units[key] = try dec.decode(UnitState.self, from: body)
-        case .actor: grants[key] = Set(try dec.decode([Grant].self, from: body))
+        case .unit: units[key] = try UnitState(row: [UInt8](body))
+        case .actor: grants[key] = try GrantCoding.decode([UInt8](body))
         case .manager: managers[key] = try ManagerState(row: [UInt8](body))
         case .record:
             guard let bar = key.lastIndex(of: "|") else { return }

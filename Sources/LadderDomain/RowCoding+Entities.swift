@@ -128,3 +128,88 @@ enum CohortCoding {
         return out
     }
 }
+
+extension RowWriter {
+    mutating func map<V>(_ m: [String: V], _ write: (inout RowWriter, V) -> Void) {
+        list(m.keys.sorted()) { w, k in w.str(k); write(&w, m[k]!) }
+    }
+}
+
+extension RowReader {
+    mutating func map<V>(_ read: (inout RowReader) throws -> V) throws -> [String: V] {
+        var out: [String: V] = [:]
+        for (k, v) in try list({ r in (try r.str(), try read(&r)) }) { out[k] = v }
+        return out
+    }
+}
+
+extension PolicyVersion {
+    var row: [UInt8] {
+        var w = RowWriter()
+        w.int(seq); w.str(event); w.day(effective)
+        let p = policy
+        w.strings(p.ladder); w.map(p.labels) { $0.str($1) }; w.map(p.ceilings) { $0.str($1) }
+        w.map(p.instruments) { w, i in w.double(i.max); w.map(i.cuts) { $0.double($1) } }
+        w.strings(p.required)
+        w.list(p.examBands) { w, b in w.double(b.min); w.str(b.band); w.str(b.label); w.int(b.rating) }
+        w.double(p.superiorWeights.direct); w.double(p.superiorWeights.skip)
+        w.map(p.eligibility) { w, e in
+            w.int(e.minA); w.str(e.lowestRating); w.opt(e.certified) { $0.str($1) }
+            w.double(e.minSelfReview); w.double(e.minSuperiorReview); w.opt(e.customerClass) { $0.str($1) }
+        }
+        w.double(p.passMark); w.double(p.finalWeights.superior); w.double(p.finalWeights.exam)
+        w.strings(p.tieBreak); w.map(p.targetMix) { $0.double($1) }
+        return w.bytes
+    }
+
+    init(row: [UInt8]) throws {
+        var r = try RowReader(row, what: "policy row")
+        let seq: Int64 = try r.int(), event = try r.str(), effective = try r.day()
+        let p = Policy(
+            ladder: try r.strings(), labels: try r.map { try $0.str() }, ceilings: try r.map { try $0.str() },
+            instruments: try r.map { r in Policy.Instrument(max: try r.double(), cuts: try r.map { try $0.double() }) },
+            required: try r.strings(),
+            examBands: try r.list { r in Policy.ExamBand(min: try r.double(), band: try r.str(), label: try r.str(), rating: try r.int()) },
+            superiorWeights: Policy.SuperiorWeights(direct: try r.double(), skip: try r.double()),
+            eligibility: try r.map { r in
+                Policy.Eligibility(minA: try r.int(), lowestRating: try r.str(), certified: try r.opt { try $0.str() },
+                                   minSelfReview: try r.double(), minSuperiorReview: try r.double(), customerClass: try r.opt { try $0.str() })
+            },
+            passMark: try r.double(), finalWeights: Policy.FinalWeights(superior: try r.double(), exam: try r.double()),
+            tieBreak: try r.strings(), targetMix: try r.map { try $0.double() })
+        try r.end()
+        self.init(seq: seq, event: event, effective: effective, policy: p)
+    }
+}
+
+extension UnitState {
+    var row: [UInt8] { var w = RowWriter(); w.str(unit); w.str(name); w.str(kind); return w.bytes }
+
+    init(row: [UInt8]) throws {
+        var r = try RowReader(row, what: "unit row")
+        self.init(unit: try r.str(), name: try r.str(), kind: try r.str())
+        try r.end()
+    }
+}
+
+/// An actor's grants, sorted by role then unit.
+enum GrantCoding {
+    static func encode(_ grants: Set<Grant>) -> [UInt8] {
+        var w = RowWriter()
+        w.list(grants.sorted { ($0.role.rawValue, $0.unit ?? "") < ($1.role.rawValue, $1.unit ?? "") }) { w, g in
+            w.str(g.role.rawValue); w.opt(g.unit) { $0.str($1) }
+        }
+        return w.bytes
+    }
+
+    static func decode(_ row: [UInt8]) throws -> Set<Grant> {
+        var r = try RowReader(row, what: "actor row")
+        let grants = try r.list { r in
+            let name = try r.str()
+            guard let role = Role(rawValue: name) else { throw RowCodingError(description: "actor row: unknown role \(name)") }
+            return Grant(role: role, unit: try r.opt { try $0.str() })
+        }
+        try r.end()
+        return Set(grants)
+    }
+}

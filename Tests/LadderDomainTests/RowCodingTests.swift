@@ -43,6 +43,12 @@ import Testing
         #expect(try ApplicationState(row: application.row) == application)
         #expect(try WindowState(row: window.row) == window)
         #expect(try EvidenceRecord(row: record.row) == record)
+        let pv = PolicyVersion(seq: 3, event: "P-1", effective: day, policy: .standard)
+        #expect(try PolicyVersion(row: pv.row) == pv)
+        let unit = UnitState(unit: "xiangxi", name: "湘西", kind: "city")
+        #expect(try UnitState(row: unit.row) == unit)
+        let grants: Set<Grant> = [Grant(role: .cityAdmin, unit: "changsha"), Grant(role: .hr, unit: nil)]
+        #expect(try GrantCoding.decode(GrantCoding.encode(grants)) == grants)
         let cohort = ["M-1": 61.0, "M-2": 99.25, "M-3": 0]
         #expect(try CohortCoding.decode(CohortCoding.encode(cohort)) == cohort)
     }
