@@ -17,6 +17,9 @@ public struct LedgerState: Sendable {
     /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
     public var cohorts: [String: [String: Double]] = [:]
     public var dirty: Set<EntityRef> = []
+    /// Evidence filed before this half-year (and cohorts of earlier cycles) was dropped
+    /// from memory by a long replay (LedgerState+Eviction.swift). Not persisted.
+    public var evictedBefore: String?
     /// Managers loaded without their evidence (`Need.managerRow`). Not persisted.
     public var shallowManagers: Set<String> = []
     /// Evidence rows read before their manager's row (see `finishLoading`).
@@ -114,21 +117,20 @@ public struct LedgerState: Sendable {
     mutating func recordEvidence(_ e: Event) {
         // Positional reads: the manager is field 0 of every evidence type (Catalogue).
         let m = e.text(at: 0)
-        guard managers[m] != nil else { return }
-        var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "")
+        guard managers[m] != nil, let bucket = LedgerState.bucket(of: e) else { return }
+        var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "", bucket: bucket)
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
-            ev.key = e.text(at: 2); ev.cycle = e.text(at: 1); ev.score = e.number(at: 3); ev.bucket = ev.cycle
+            ev.key = e.text(at: 2); ev.cycle = bucket; ev.score = e.number(at: 3)
             managers[m]!.assessments.append(ev)
         case .reviewSubmitted:  // manager, period, relation, score
-            ev.bucket = e.text(at: 1)
-            ev.key = ev.bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
+            ev.key = bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
             managers[m]!.reviews.append(ev)
         case .performanceRated:  // manager, month, rating
-            ev.key = e.text(at: 1); ev.value = e.text(at: 2); ev.bucket = LedgerState.halfYear(ofMonth: ev.key)
+            ev.key = e.text(at: 1); ev.value = e.text(at: 2)
             managers[m]!.ratings.append(ev)
         default:  // manager, class
-            ev.key = "class"; ev.value = e.text(at: 1); ev.bucket = e.effective.halfYear.description
+            ev.key = "class"; ev.value = e.text(at: 1)
             managers[m]!.classes.append(ev)
         }
         evidence[e.id] = m

@@ -120,14 +120,60 @@ extension LedgerSession {
         return true
     }
 
-    /// Drops and rebuilds every projection row from the log.
-    func rebuild() throws -> (events: Int64, entities: Int) {
+    /// Drops and rebuilds every projection row from the log, reading it in
+    /// pages of `page` events. Between pages, evidence and cohorts of half-years
+    /// more than a year behind the log are written out and dropped from memory
+    /// (LedgerState+Eviction.swift), so memory stays flat as the log grows; an
+    /// event reaching back into them has them read back first.
+    func rebuild(page: Int64 = RebuildTuning.page) throws -> (events: Int64, entities: Int) {
         try clearProjections()
         let head = try head()
-        var state = try loadState(head: head)
-        let count = state.dirty.count
-        try saveProjections(&state, head: head)
-        return (head.seq, count)
+        var state = LedgerState()
+        var written = Set<EntityRef>()
+        var latest: Day?
+        var seq: Int64 = 0
+        while seq < head.seq {
+            let upper = min(seq + page, head.seq)
+            try events(since: seq, through: upper) { e in
+                if state.reachesEvicted(e) {
+                    try save(state.dirty, of: &state, into: &written)
+                    try readBack(for: e, into: &state)
+                }
+                state.apply(e)
+                if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
+            }
+            seq = upper
+            if seq < head.seq, let latest {
+                let cutoff = latest.halfYear.previous.previous.description
+                try save(Set(state.evictable(before: cutoff)).intersection(state.dirty), of: &state, into: &written)
+                state.evict(before: cutoff)
+            }
+        }
+        try save(state.dirty, of: &state, into: &written)
+        try setCheckpoint(head)
+        return (head.seq, written.count)
+    }
+
+    private func save(_ refs: Set<EntityRef>, of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
+        for ref in refs { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+        state.dirty.subtract(refs)
+        written.formUnion(refs)
+    }
+
+    /// Reads back (after every change was written) the manager rows and cohorts
+    /// an event needs that a rebuild had dropped from memory.
+    private func readBack(for e: Event, into state: inout LedgerState) throws {
+        for _ in 0..<2 {
+            for need in state.needs(for: e) {
+                switch need {
+                case .manager(let m): if state.managers[m] != nil { try loadManager(m, into: &state) }
+                case .cohort(let c): if state.cohorts[c] == nil { try loadRow(kind: "cohort", key: c, into: &state) }
+                case .owner(let id):
+                    if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) { try loadManager(m, into: &state) }
+                case .application, .managerRow: break  // never dropped
+                }
+            }
+        }
     }
 
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.

@@ -48,3 +48,9 @@ struct LoadedState {
     /// Needs already looked up, found or not.
     var probed: Set<Need> = []
 }
+
+/// How `replay` pages through the log: events per page (the eviction step).
+/// `LADDER_REPLAY_PAGE` overrides it (tests use a small page to exercise eviction).
+enum RebuildTuning {
+    static let page: Int64 = ProcessInfo.processInfo.environment["LADDER_REPLAY_PAGE"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 100_000
+}

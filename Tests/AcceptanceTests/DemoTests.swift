@@ -32,6 +32,27 @@ import LadderDomain
         #expect(a.run("head").stdout == head)
     }
 
+    /// A replay in small pages drops old evidence from memory and reads it back when a later event reaches it:
+    /// the rows it writes are the very rows the appends wrote, byte for byte.
+    @Test(.enabled(if: !Sandbox.onPostgres, "reads projection rows through the sqlite3 client")) func aPagedReplayWritesTheRowsTheAppendsWrote() throws {
+        let s = try Sandbox(initialized: false)
+        #expect(s.run("demo", "--managers", "80", "--years", "3", "--json").status == 0)
+        // A void reaching back to the first year's first assessment: its manager's old rows and cohort are read back.
+        let log = s.log()
+        let first = try #require(log.first { $0["type"] == "AssessmentRecorded" })
+        let last = try #require(log.last)["effective"].stringValue ?? ""
+        let void = #"{"id":"late-void","type":"EventVoided","effective":"\#(last)","actor":{"id":"hr-chen","role":"hr"},"data":{"event":"\#(first["id"].stringValue ?? "")","reason":"录入错误"}}"#
+        let voided = s.run("append", "-", stdin: void + "\n")
+        #expect(voided.status == 0, "\(voided.stderr)")
+        let rows = { s.sqlite("SELECT kind, key, hex(body) FROM projection ORDER BY kind, key").stdout }
+        let appended = rows()
+        #expect(appended.split(separator: "\n").count > 500)
+        for page in ["101", "1000000"] {
+            #expect(s.exec(["replay", "--db", s.db], env: ["LADDER_REPLAY_PAGE": page]).status == 0)
+            #expect(rows() == appended, "page \(page)")
+        }
+    }
+
     @Test func exportWritesValidJSONLinesForAFreshStore() throws {
         let s = try Sandbox()
         let file = s.dir.appendingPathComponent("events.jsonl").path

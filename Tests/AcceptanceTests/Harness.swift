@@ -83,10 +83,11 @@ final class Sandbox: @unchecked Sendable {
         exec(args + (db ? ["--db", self.db] : []), stdin: stdin.map { Data($0.utf8) })
     }
 
-    func exec(_ args: [String], stdin: Data? = nil, executable: String = Sandbox.binary) -> Run {
+    func exec(_ args: [String], stdin: Data? = nil, executable: String = Sandbox.binary, env: [String: String] = [:]) -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
+        if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 } }
         p.currentDirectoryURL = dir
         // Output goes to files, so a large output can never block the child.
         let tag = UUID().uuidString

@@ -1,0 +1,60 @@
+/// A long replay keeps at hand only the evidence of recent half-years: older
+/// record rows and cohorts are written out and dropped (`evict`), so replay's
+/// memory follows the number of managers, not the length of the log. An
+/// event that reaches back into what was dropped (`reachesEvicted`) has it
+/// read back from the rows first, as an append does.
+extension LedgerState {
+    /// The half-year record row an evidence event files under; nil for other events.
+    /// Positional reads: the manager is field 0 of every evidence type (Catalogue).
+    public static func bucket(of e: Event) -> String? {
+        switch e.type {
+        case .assessmentRecorded: return e.text(at: 1)  // manager, cycle, instrument, score
+        case .reviewSubmitted: return e.text(at: 1)  // manager, period, relation, score
+        case .performanceRated: return halfYear(ofMonth: e.text(at: 1))  // manager, month, rating
+        case .customerClassAssigned: return e.effective.halfYear.description
+        default: return nil
+        }
+    }
+
+    /// Whether applying `e` reads evidence or a cohort that `evict` dropped.
+    public func reachesEvicted(_ e: Event) -> Bool {
+        guard let before = evictedBefore else { return false }
+        if e.type == .eventVoided { return evidence[e.str("event")] == nil }
+        guard let b = LedgerState.bucket(of: e) else { return false }
+        return b < before
+    }
+
+    /// The record rows and cohorts `evict(before:)` would drop.
+    public func evictable(before cutoff: String) -> [EntityRef] {
+        var out: [EntityRef] = []
+        for (m, s) in managers {
+            var buckets = Set<String>()
+            for list in [s.assessments, s.reviews, s.ratings, s.classes] {
+                for e in list where e.bucket < cutoff { buckets.insert(e.bucket) }
+            }
+            for b in buckets { out.append(EntityRef(kind: .record, key: m + "|" + b)) }
+        }
+        for k in cohorts.keys where LedgerState.cycle(ofCohort: k) < cutoff { out.append(EntityRef(kind: .cohort, key: k)) }
+        return out
+    }
+
+    /// Drops the evidence filed before `cutoff` and the cohorts of earlier cycles.
+    /// The caller has written their rows (`evictable`) first.
+    public mutating func evict(before cutoff: String) {
+        for m in Array(managers.keys) {
+            guard var s = managers.removeValue(forKey: m) else { continue }
+            for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
+                for e in s[keyPath: list] where e.bucket < cutoff { evidence[e.event] = nil }
+                s[keyPath: list].removeAll { $0.bucket < cutoff }
+            }
+            managers[m] = s
+        }
+        for k in Array(cohorts.keys) where LedgerState.cycle(ofCohort: k) < cutoff { cohorts[k] = nil }
+        evictedBefore = max(evictedBefore ?? cutoff, cutoff)
+    }
+
+    /// `instrument|cycle` → cycle.
+    static func cycle(ofCohort key: String) -> Substring {
+        key.lastIndex(of: "|").map { key[key.index(after: $0)...] } ?? Substring(key)
+    }
+}
