@@ -24,6 +24,9 @@ public struct Event: Sendable {
     public let effective: Day
     public let actor: Actor
     public let values: [FieldValue]
+    /// The manager the store filed the event under (its `manager` column), when read
+    /// back from the log: for a void, whose evidence it voids. Nil on a new event.
+    public var subject: String?
 
     public init(seq: Int64, id: String, type: EventType, effective: Day, actor: Actor, values: [FieldValue]) {
         self.seq = seq; self.id = id; self.type = type; self.effective = effective; self.actor = actor

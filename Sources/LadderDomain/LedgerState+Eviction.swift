@@ -19,7 +19,12 @@ extension LedgerState {
     /// Whether applying `e` reads evidence or a cohort that `evict` dropped.
     public func reachesEvicted(_ e: Event) -> Bool {
         guard let before = evictedBefore else { return false }
-        if e.type == .eventVoided { return evidence[e.str("event")] == nil }
+        if e.type == .eventVoided {
+            let target = e.str("event")
+            if evidence[target] != nil { return false }
+            guard let owner = e.subject, let s = managers[owner] else { return true }
+            return ![s.assessments, s.reviews, s.ratings, s.classes].contains { $0.contains { $0.event == target } }
+        }
         guard let b = LedgerState.bucket(of: e) else { return false }
         return b < before
     }
@@ -42,15 +47,20 @@ extension LedgerState {
     /// The caller has written their rows (`evictable`) first.
     public mutating func evict(before cutoff: String) {
         for m in Array(managers.keys) {
-            guard var s = managers.removeValue(forKey: m) else { continue }
-            for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
-                for e in s[keyPath: list] where e.bucket < cutoff { evidence[e.event] = nil }
-                s[keyPath: list].removeAll { $0.bucket < cutoff }
-            }
-            managers[m] = s
+            // In place through the dictionary: no copy of the lists.
+            LedgerState.drop(&managers[m]!.assessments, &evidence, before: cutoff)
+            LedgerState.drop(&managers[m]!.reviews, &evidence, before: cutoff)
+            LedgerState.drop(&managers[m]!.ratings, &evidence, before: cutoff)
+            LedgerState.drop(&managers[m]!.classes, &evidence, before: cutoff)
         }
         for k in Array(cohorts.keys) where LedgerState.cycle(ofCohort: k) < cutoff { cohorts[k] = nil }
         evictedBefore = max(evictedBefore ?? cutoff, cutoff)
+    }
+
+    private static func drop(_ list: inout [Evidence], _ evidence: inout [String: String], before cutoff: String) {
+        guard list.contains(where: { $0.bucket < cutoff }) else { return }
+        if !evidence.isEmpty { for e in list where e.bucket < cutoff { evidence[e.event] = nil } }
+        list.removeAll { $0.bucket < cutoff }
     }
 
     /// `instrument|cycle` → cycle.

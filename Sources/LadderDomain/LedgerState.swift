@@ -20,6 +20,9 @@ public struct LedgerState: Sendable {
     /// Evidence filed before this half-year (and cohorts of earlier cycles) was dropped
     /// from memory by a long replay (LedgerState+Eviction.swift). Not persisted.
     public var evictedBefore: String?
+    /// Whether `evidence` indexes every recorded piece. A rebuild turns it off: it
+    /// reads a void's owner from the log (`Event.subject`) instead. Not persisted.
+    public var indexesEvidence = true
     /// Managers loaded without their evidence (`Need.managerRow`). Not persisted.
     public var shallowManagers: Set<String> = []
     /// Evidence rows read before their manager's row (see `finishLoading`).
@@ -72,7 +75,7 @@ public struct LedgerState: Sendable {
         case .customerClassAssigned, .assessmentRecorded, .reviewSubmitted, .performanceRated:
             recordEvidence(e)
         case .eventVoided:
-            voidEvidence(e.str("event"))
+            voidEvidence(e.str("event"), owner: e.subject)
         case .windowOpened:
             let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
             windows[key] = WindowState(unit: key.unit, window: key.window, closes: Day(e.str("closes"))!, opened: e.effective)
@@ -117,23 +120,26 @@ public struct LedgerState: Sendable {
     mutating func recordEvidence(_ e: Event) {
         // Positional reads: the manager is field 0 of every evidence type (Catalogue).
         let m = e.text(at: 0)
-        guard managers[m] != nil, let bucket = LedgerState.bucket(of: e) else { return }
+        guard let bucket = LedgerState.bucket(of: e) else { return }
         var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "", bucket: bucket)
+        // One lookup: the optional chain appends in place, and is nil for an unknown manager.
+        let filed: Void?
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
             ev.key = e.text(at: 2); ev.cycle = bucket; ev.score = e.number(at: 3)
-            managers[m]!.assessments.append(ev)
+            filed = managers[m]?.assessments.append(ev)
         case .reviewSubmitted:  // manager, period, relation, score
             ev.key = bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
-            managers[m]!.reviews.append(ev)
+            filed = managers[m]?.reviews.append(ev)
         case .performanceRated:  // manager, month, rating
             ev.key = e.text(at: 1); ev.value = e.text(at: 2)
-            managers[m]!.ratings.append(ev)
+            filed = managers[m]?.ratings.append(ev)
         default:  // manager, class
             ev.key = "class"; ev.value = e.text(at: 1)
-            managers[m]!.classes.append(ev)
+            filed = managers[m]?.classes.append(ev)
         }
-        evidence[e.id] = m
+        guard filed != nil else { return }
+        if indexesEvidence { evidence[e.id] = m }
         touch(.record, m + "|" + ev.bucket)
         if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
     }
@@ -146,8 +152,8 @@ public struct LedgerState: Sendable {
         return String(m.prefix(4)) + (secondHalf ? "H2" : "H1")
     }
 
-    mutating func voidEvidence(_ id: String) {
-        guard let m = evidence[id], var s = managers[m] else { return }
+    mutating func voidEvidence(_ id: String, owner: String?) {
+        guard let m = evidence[id] ?? owner, var s = managers[m] else { return }
         var touched: (String, String)?
         for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
             if let i = s[keyPath: list].firstIndex(where: { $0.event == id }) {

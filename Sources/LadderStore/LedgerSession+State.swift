@@ -129,6 +129,7 @@ extension LedgerSession {
         try clearProjections()
         let head = try head()
         var state = LedgerState()
+        state.indexesEvidence = false  // a void's owner comes from the log (Event.subject)
         var written = Set<EntityRef>()
         var latest: Day?
         var seq: Int64 = 0
@@ -143,8 +144,8 @@ extension LedgerSession {
                 if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
             }
             seq = upper
-            if seq < head.seq, let latest {
-                let cutoff = latest.halfYear.previous.previous.description
+            if seq < head.seq, let latest, case let cutoff = latest.halfYear.previous.previous.description,
+               cutoff > state.evictedBefore ?? "" {
                 try save(Set(state.evictable(before: cutoff)).intersection(state.dirty), of: &state, into: &written)
                 state.evict(before: cutoff)
             }
@@ -155,7 +156,8 @@ extension LedgerSession {
     }
 
     private func save(_ refs: Set<EntityRef>, of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
-        for ref in refs { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+        // In key order: the rows go into the table's B-tree in sequence, not scattered.
+        for ref in refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }) { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
         state.dirty.subtract(refs)
         written.formUnion(refs)
     }

@@ -34,7 +34,9 @@ public struct StoredEvent: Sendable {
               let values = Packed.decode(packed, type: t) else {
             throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
         }
-        return Event(seq: seq, id: id, type: t, effective: day, actor: Actor(id: actorID, role: role), values: values)
+        var e = Event(seq: seq, id: id, type: t, effective: day, actor: Actor(id: actorID, role: role), values: values)
+        e.subject = manager
+        return e
     }
 }
 

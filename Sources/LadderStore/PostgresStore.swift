@@ -240,17 +240,21 @@ final class PostgresSession: LedgerSession {
         try q("SELECT hash FROM events WHERE seq = $1::bigint", [String(seq)]).first.map { try $0[0].decode(String.self) }
     }
 
+    // Reads of projection rows first send the writes still buffered, so that a rebuild reading a row back sees it.
     func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws {
+        try flushProjections()
         var sql = "SELECT kind, key, body FROM projection"
         if let kinds { sql += " WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))" }
         for r in try q(sql) { try visit(try r[0].decode(String.self), try r[1].decode(String.self), try PostgresSession.bytes(r[2])) }
     }
 
     func projection(kind: String, key: String) throws -> Data? {
-        try q("SELECT body FROM projection WHERE kind = $1 AND key = $2", [kind, key]).first.map { try PostgresSession.bytes($0[0]) }
+        try flushProjections()
+        return try q("SELECT body FROM projection WHERE kind = $1 AND key = $2", [kind, key]).first.map { try PostgresSession.bytes($0[0]) }
     }
 
     func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws {
+        try flushProjections()
         for r in try q("SELECT key, body FROM projection WHERE kind = $1 AND key > $2 AND key < $3", [kind, lower, upper]) {
             try visit(try r[0].decode(String.self), try PostgresSession.bytes(r[1]))
         }

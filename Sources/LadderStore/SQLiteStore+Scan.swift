@@ -35,7 +35,7 @@ extension SQLiteStore {
     /// Folds events after `since` (through `through`) into `visit`, reading
     /// only the columns a fold needs: the packed values, never the JSON.
     static func events(_ db: Database, since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
-        var sql = "SELECT seq, id, type, effective, actor_id, actor_role, packed FROM events WHERE seq > ?"
+        var sql = "SELECT seq, id, type, effective, actor_id, actor_role, packed, manager FROM events WHERE seq > ?"
         var args: [any DatabaseValueConvertible] = [since]
         if let through { sql += " AND seq <= ?"; args.append(through) }
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY seq", arguments: StatementArguments(args))
@@ -46,7 +46,9 @@ extension SQLiteStore {
                   let values = Packed.decode(packed, type: type) else {
                 throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
             }
-            try visit(Event(seq: seq, id: row[1], type: type, effective: day, actor: Actor(id: row[4], role: role), values: values))
+            var e = Event(seq: seq, id: row[1], type: type, effective: day, actor: Actor(id: row[4], role: role), values: values)
+            e.subject = row[7]
+            try visit(e)
         }
     }
 }
