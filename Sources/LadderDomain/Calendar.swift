@@ -1,7 +1,11 @@
 /// A calendar date `YYYY-MM-DD` (proleptic Gregorian, no time zone): the
 /// effective date of a fact. Comparable by day.
 public struct Day: Hashable, Comparable, Sendable, TextCodable {
-    public let year: Int, month: Int, day: Int
+    /// `yyyymmdd` in one word: days are a large part of the evidence a replay holds.
+    private let ymd: Int32
+    public var year: Int { Int(ymd / 10_000) }
+    public var month: Int { Int(ymd / 100 % 100) }
+    public var day: Int { Int(ymd % 100) }
 
     public init?(_ text: String) {
         var t = text
@@ -14,10 +18,10 @@ public struct Day: Hashable, Comparable, Sendable, TextCodable {
               let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10]),
               y >= 1, (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
         else { return nil }
-        year = y; month = m; day = d
+        ymd = Int32(y * 10_000 + m * 100 + d)
     }
 
-    public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+    public init(year: Int, month: Int, day: Int) { ymd = Int32(year * 10_000 + month * 100 + day) }
 
     static func digits<C: Collection>(_ s: C) -> Int? where C.Element == UInt8 {
         var v = 0
@@ -42,7 +46,7 @@ public struct Day: Hashable, Comparable, Sendable, TextCodable {
 
     public var halfYear: Period { Period(year: year, half: month <= 6 ? 1 : 2) }
 
-    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    public static func < (a: Day, b: Day) -> Bool { a.ymd < b.ymd }
 
 }
 

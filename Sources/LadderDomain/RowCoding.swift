@@ -99,12 +99,16 @@ struct RowReader {
         return Double(bitPattern: bits)
     }
     mutating func day() throws -> Day {
-        let v = Int(try uint())
+        let u = try uint()
+        guard u <= 99_991_231 else { throw bad() }
+        let v = Int(u)
         guard (1...12).contains(v / 100 % 100), (1...31).contains(v % 100) else { throw bad() }
         return Day(year: v / 10_000, month: v / 100 % 100, day: v % 100)
     }
     mutating func period() throws -> Period {
-        let v = Int(try uint())
+        let u = try uint()
+        guard u <= 99_992 else { throw bad() }
+        let v = Int(u)
         guard v % 10 == 1 || v % 10 == 2 else { throw bad() }
         return Period(year: v / 10, half: v % 10)
     }

@@ -20,7 +20,15 @@ extension SQLiteStore {
 
     public func rebuildProjections() throws -> (events: Int64, entities: Int) {
         cache = nil
-        return try guarded { try db.write { try SQLiteSession(db: $0).rebuild() } }
+        // A replay reads the log once, in order: a small page cache serves it as well as
+        // the appends' 64 MiB one, and keeps replay's memory down (docs/performance.md).
+        return try guarded {
+            try db.write { db in
+                try db.execute(sql: "PRAGMA cache_size = -8192")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+                return try SQLiteSession(db: db).rebuild()
+            }
+        }
     }
 }
 
