@@ -44,8 +44,10 @@ extension LedgerState {
         }
     }
 
-    /// Joins the evidence rows to their managers once every row is loaded.
-    public mutating func finishLoading() {
+    /// Joins the evidence rows to their managers once every row is loaded. `indexing`
+    /// also enters every piece in `evidence`: a full load does, a load by need does
+    /// not (it indexes only the voided ids it looks up, `indexEvidence`).
+    public mutating func finishLoading(indexing: Bool = true) {
         for (m, records) in pendingRecords {
             // Taken out of the dictionary while it is changed, so its arrays are not copied on write.
             guard var s = managers.removeValue(forKey: m) else { continue }
@@ -55,12 +57,21 @@ extension LedgerState {
             // Rows arrive in key (period) order, so the lists are nearly always in seq order already.
             LedgerState.sortBySeq(&s.assessments); LedgerState.sortBySeq(&s.reviews)
             LedgerState.sortBySeq(&s.ratings); LedgerState.sortBySeq(&s.classes)
-            for list in [s.assessments, s.reviews, s.ratings, s.classes] {
-                for e in list { evidence[e.event] = m }
+            if indexing {
+                for list in [s.assessments, s.reviews, s.ratings, s.classes] {
+                    for e in list { evidence[e.event] = m }
+                }
             }
             managers[m] = s
         }
         pendingRecords = [:]
+    }
+
+    /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.
+    public mutating func indexEvidence(_ id: String, of m: String) {
+        guard let s = managers[m], [s.assessments, s.reviews, s.ratings, s.classes].contains(where: { $0.contains { $0.event == id } })
+        else { return }
+        evidence[id] = m
     }
 
     static func sortBySeq(_ list: inout [Evidence]) {

@@ -46,9 +46,12 @@ extension LedgerSession {
                 case .application(let a): try loadRow(kind: "application", key: a, into: &loaded.state)
                 case .cohort(let c): try loadRow(kind: "cohort", key: c, into: &loaded.state)
                 case .owner(let id):
-                    if let m = try managerColumn(ofEvent: id), loaded.state.managers[m] == nil {
-                        loaded.probed.insert(.manager(m))
-                        try loadManager(m, into: &loaded.state)
+                    if let m = try managerColumn(ofEvent: id) {
+                        if !loaded.state.has(.manager(m)) {
+                            loaded.probed.insert(.manager(m))
+                            try loadManager(m, into: &loaded.state)
+                        }
+                        loaded.state.indexEvidence(id, of: m)
                     }
                 }
             }
@@ -65,7 +68,7 @@ extension LedgerSession {
         state.shallowManagers.remove(m)
         guard state.managers[m] != nil else { return }
         try projections(kind: "record", after: m + "|", before: m + "}") { try state.load(kind: "record", key: $0, body: $1) }
-        state.finishLoading()
+        state.finishLoading(indexing: false)
     }
 
     /// The whole state, caught up with `head`. A checkpoint ahead of the log,
@@ -171,7 +174,10 @@ extension LedgerSession {
                 case .manager(let m): if state.managers[m] != nil { try loadManager(m, into: &state) }
                 case .cohort(let c): if state.cohorts[c] == nil { try loadRow(kind: "cohort", key: c, into: &state) }
                 case .owner(let id):
-                    if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) { try loadManager(m, into: &state) }
+                    if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) {
+                        try loadManager(m, into: &state)
+                        state.indexEvidence(id, of: m)
+                    }
                 case .application, .managerRow: break  // never dropped
                 }
             }
