@@ -42,7 +42,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(name: "LadderDomainTests", dependencies: ["LadderDomain"]),
-        .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain"]),
+        .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AcceptanceTests", dependencies: ["LadderDomain"]),
     ]
 )

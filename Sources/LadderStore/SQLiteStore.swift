@@ -21,8 +21,13 @@ public final class SQLiteStore: LedgerStore {
         if !create && !exists { throw StoreError.notFound(path: path) }
         var config = Configuration()
         config.busyMode = .timeout(SQLiteStore.busyTimeout)
-        config.journalMode = .wal
+        // WAL is set here rather than by GRDB's `journalMode = .wal`, which also sets
+        // synchronous = NORMAL after this closure (a commit could then be lost in a power
+        // cut) and writes a table in and out on every open to keep a WAL file for pools.
         config.prepareDatabase { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw StoreError.database(message: "cannot put \(path) in WAL mode")
+            }
             // FULL: a commit survives power loss, not only a killed process.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -65536")

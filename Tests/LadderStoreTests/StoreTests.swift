@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import LadderStore
 import LadderDomain
+import GRDB
 
 func tempStore() throws -> SQLiteStore {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
@@ -26,6 +27,16 @@ func unit(_ id: String, _ unit: String) -> Event {
         for (file, m) in zip(files, embedded) {
             let text = try String(contentsOf: root.appendingPathComponent("\(folder)/\(file)"), encoding: .utf8)
             #expect(text.trimmingCharacters(in: .newlines) == m.sql.trimmingCharacters(in: .newlines), "\(file): run tools/embed-schema.py")
+        }
+    }
+
+    /// Every connection runs in WAL mode with synchronous = FULL: a commit survives a power cut.
+    @Test func connectionsAreWALWithFullSync() throws {
+        let s = try tempStore()
+        let reopened = try SQLiteStore(path: s.path)
+        for store in [s, reopened] {
+            #expect(try store.db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+            #expect(try store.db.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
         }
     }
 
