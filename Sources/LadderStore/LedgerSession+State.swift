@@ -36,15 +36,26 @@ extension LedgerSession {
         for _ in 0..<4 {
             let missing = needs(loaded.state).filter { !loaded.probed.contains($0) && !loaded.state.has($0) }
             if missing.isEmpty { return }
+            // Single rows by key go in one query per kind, before the managers loaded with their
+            // evidence (a key range each), which then replace any bare manager row read here.
+            var rows: [String: [String]] = [:]
             for need in missing {
                 loaded.probed.insert(need)
                 switch need {
-                case .manager(let m): try loadManager(m, into: &loaded.state)
                 case .managerRow(let m):
-                    try loadRow(kind: "manager", key: m, into: &loaded.state)
+                    rows["manager", default: []].append(m)
                     loaded.state.shallowManagers.insert(m)
-                case .application(let a): try loadRow(kind: "application", key: a, into: &loaded.state)
-                case .cohort(let c): try loadRow(kind: "cohort", key: c, into: &loaded.state)
+                case .application(let a): rows["application", default: []].append(a)
+                case .cohort(let c): rows["cohort", default: []].append(c)
+                case .manager, .owner: break
+                }
+            }
+            for (kind, keys) in rows {
+                try projections(kind: kind, keys: keys) { try loaded.state.load(kind: kind, key: $0, body: $1) }
+            }
+            for need in missing {
+                switch need {
+                case .manager(let m): try loadManager(m, into: &loaded.state)
                 case .owner(let id):
                     if let m = try managerColumn(ofEvent: id) {
                         if !loaded.state.has(.manager(m)) {
@@ -53,6 +64,7 @@ extension LedgerSession {
                         }
                         loaded.state.indexEvidence(id, of: m)
                     }
+                case .managerRow, .application, .cohort: break
                 }
             }
         }

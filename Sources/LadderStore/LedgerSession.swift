@@ -12,6 +12,8 @@ protocol LedgerSession {
     /// Every projection row of these kinds (all kinds when nil).
     func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws
     func projection(kind: String, key: String) throws -> Data?
+    /// The rows of `kind` with these keys (those that exist), in any order.
+    func projections(kind: String, keys: [String], _ visit: (String, Data) throws -> Void) throws
     /// The rows of `kind` whose key lies strictly between `lower` and `upper`.
     func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws
     func managerColumn(ofEvent id: String) throws -> String?

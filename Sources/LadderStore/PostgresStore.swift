@@ -253,6 +253,16 @@ final class PostgresSession: LedgerSession {
         return try q("SELECT body FROM projection WHERE kind = $1 AND key = $2", [kind, key]).first.map { try PostgresSession.bytes($0[0]) }
     }
 
+    func projections(kind: String, keys: [String], _ visit: (String, Data) throws -> Void) throws {
+        try flushProjections()
+        for chunk in LedgerContent.slices(keys, of: 1000) {
+            let marks = (2...(chunk.count + 1)).map { "$\($0)" }.joined(separator: ",")
+            for r in try q("SELECT key, body FROM projection WHERE kind = $1 AND key IN (\(marks))", [kind] + chunk) {
+                try visit(try r[0].decode(String.self), try PostgresSession.bytes(r[1]))
+            }
+        }
+    }
+
     func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws {
         try flushProjections()
         for r in try q("SELECT key, body FROM projection WHERE kind = $1 AND key > $2 AND key < $3", [kind, lower, upper]) {

@@ -31,6 +31,15 @@ struct SQLiteSession: LedgerSession {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM projection WHERE kind = ? AND key = ?"), arguments: [kind, key])
     }
 
+    func projections(kind: String, keys: [String], _ visit: (String, Data) throws -> Void) throws {
+        for chunk in LedgerContent.slices(keys, of: 500) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: "SELECT key, body FROM projection WHERE kind = ? AND key IN (\(marks))",
+                                           arguments: StatementArguments([kind] + chunk))
+            while let row = try rows.next() { try visit(row[0], row[1]) }
+        }
+    }
+
     func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws {
         let stmt = try db.cachedStatement(sql: "SELECT key, body FROM projection WHERE kind = ? AND key > ? AND key < ?")
         let rows = try Row.fetchCursor(stmt, arguments: [kind, lower, upper])
