@@ -118,3 +118,27 @@ extension TextCodable {
         try c.encode(description)
     }
 }
+
+/// An instant as RFC 3339 UTC with milliseconds (`2026-12-01T09:30:00.125Z`): the
+/// `recorded` stamp. Pure arithmetic (the civil-from-days algorithm), because
+/// Foundation's `ISO8601DateFormatter` spends more than a millisecond of every
+/// append setting itself up.
+public enum Timestamp {
+    public static func rfc3339(millisecondsSinceEpoch ms: Int64) -> String {
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let inDay = ms - days * 86_400_000
+        // Howard Hinnant's civil_from_days: days since 1970-01-01 → year, month, day.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let h = inDay / 3_600_000, mi = inDay / 60_000 % 60, s = inDay / 1000 % 60, f = inDay % 1000
+        return pad(Int(y), 4) + "-" + pad(Int(m), 2) + "-" + pad(Int(d), 2) + "T" + pad(Int(h), 2) + ":" + pad(Int(mi), 2) + ":"
+            + pad(Int(s), 2) + "." + pad(Int(f), 3) + "Z"
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LadderDomain
 import Foundation
 import LadderStore
 
@@ -20,8 +21,5 @@ struct OutputOptions: ParsableArguments {
 
 /// The append time stamp: RFC 3339 UTC with milliseconds.
 func recordedNow() -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    f.timeZone = TimeZone(identifier: "UTC")
-    return f.string(from: Date())
+    Timestamp.rfc3339(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
 }
