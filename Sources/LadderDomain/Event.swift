@@ -50,6 +50,7 @@ public struct Event: Sendable {
     /// type's sorted key order (no dictionary, no sort): what the hash covers.
     public var dataCanonical: String {
         var out = "{"
+        out.reserveCapacity(160)
         var first = true
         for (i, name) in type.sortedFields {
             let v = values[i]

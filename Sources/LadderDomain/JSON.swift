@@ -93,6 +93,12 @@ extension JSONValue {
 
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Nearly every string needs no escape: then it is appended whole, not scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
