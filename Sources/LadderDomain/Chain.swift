@@ -29,6 +29,19 @@ public enum Chain {
         return hex(h.finalize())
     }
 
+    /// The same hash, fed to SHA-256 piece by piece from the columns: no body string is built.
+    public static func hash(prev: String, seq: Int64, id: String, type: String, effective: String, recorded: String,
+                            actorID: String, actorRole: String, data: String) -> String {
+        var h = SHA256()
+        func feed(_ s: String) { var s = s; s.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
+        feed(prev)
+        feed("{\"actor\":{\"id\":\""); feed(actorID); feed("\",\"role\":\""); feed(actorRole); feed("\"},\"data\":"); feed(data)
+        feed(",\"effective\":\""); feed(effective); feed("\",\"id\":\""); feed(id)
+        feed("\",\"recorded\":\""); feed(recorded); feed("\",\"seq\":"); feed(String(seq))
+        feed(",\"type\":\""); feed(type); feed("\"}")
+        return hex(h.finalize())
+    }
+
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

@@ -9,12 +9,14 @@ enum ChainCheck {
                       managerOf: (String) -> String?) -> String? {
         if row.seq != expected { return "seq \(expected) is missing (next row is seq \(row.seq))" }
         if row.prevHash != prev { return "prev_hash does not match the hash of seq \(expected - 1)" }
-        if Chain.hash(prev: prev, body: row.body) != row.hash { return "the hash does not match the event's content" }
-        guard let event = try? row.event() else { return "the packed column cannot be read" }
-        if event.dataCanonical != row.data { return "the packed column disagrees with the hashed data" }
-        var manager: String? = event.text("manager")
-        if manager == nil, let a = event.text("application") { manager = owners[a] }
-        if event.type == .eventVoided { manager = managerOf(event.str("event")) }
+        if Chain.hash(prev: prev, seq: row.seq, id: row.id, type: row.type, effective: row.effective, recorded: row.recorded,
+                      actorID: row.actorID, actorRole: row.actorRole, data: row.data) != row.hash { return "the hash does not match the event's content" }
+        guard let type = EventType.named[row.type], let packed = PackedRow(row.packed, type: type), Day(row.effective) != nil,
+              Role(rawValue: row.actorRole) != nil else { return "the packed column cannot be read" }
+        if !packed.matches(data: row.data) { return "the packed column disagrees with the hashed data" }
+        var manager: String? = packed.text("manager")
+        if manager == nil, let a = packed.text("application") { manager = owners[a] }
+        if type == .eventVoided { manager = managerOf(packed.text("event") ?? "") }
         if manager != row.manager { return "the manager column disagrees with the event (\(row.manager ?? "none") for \(manager ?? "none"))" }
         return nil
     }

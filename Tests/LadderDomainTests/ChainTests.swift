@@ -14,6 +14,10 @@ import Testing
     @Test func hashMatchesAnIndependentSHA256() {
         // Computed with Python's hashlib over the same bytes: sha256(genesis + body).
         #expect(Chain.hash(prev: Chain.genesis, body: body) == "04db80e3822dc5961f5f373111c9ba93bac81c8c75ebe15b28c25f383bed4fd5")
+        // verify's piecewise form hashes the same bytes.
+        #expect(Chain.hash(prev: Chain.genesis, seq: 1, id: "u-1", type: "UnitRegistered", effective: "2026-01-01",
+                           recorded: "2026-12-01T00:00:00.000Z", actorID: "admin", actorRole: "system-admin",
+                           data: #"{"kind":"city","name":"长沙","unit":"changsha"}"#) == "04db80e3822dc5961f5f373111c9ba93bac81c8c75ebe15b28c25f383bed4fd5")
     }
 
     @Test func anyChangeChangesTheHash() {

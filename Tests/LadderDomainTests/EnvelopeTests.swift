@@ -90,6 +90,26 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
                       values: [.object(Policy.standard.json)])
         #expect(p.dataCanonical == p.dataJSON.canonical)
     }
+
+    /// verify's byte-level check of the packed column accepts exactly the rows whose packed values say what the data says.
+    @Test func thePackedCheckAgreesWithDecoding() throws {
+        let lines = [enrol,
+                     #"{"id":"x","type":"QualificationChecked","effective":"2026-07-13","actor":{"id":"hr","role":"hr"},"data":{"application":"A-1","passed":true,"override":"说明\n\"引号\""}}"#,
+                     #"{"id":"y","type":"AssessmentRecorded","effective":"2026-07-13","actor":{"id":"hr","role":"hr"},"data":{"manager":"M","cycle":"2026H1","instrument":"knowledge-80","score":72.5}}"#]
+        for line in lines {
+            let e = try Envelope.parse(Array(line.utf8), label: "l").get()
+            let packed = Packed.encode(e.values)
+            let row = try #require(PackedRow(packed, type: e.type))
+            #expect(row.matches(data: e.dataCanonical))
+            #expect(row.text("manager") == e.text("manager"))
+            #expect(!row.matches(data: String(e.dataCanonical.dropLast(2)) + "x\"}"))
+            #expect(!row.matches(data: e.dataCanonical + " "))
+        }
+        let q = try Envelope.parse(Array(lines[1].utf8), label: "l").get()
+        let flipped = Packed.encode(q.values).replacingOccurrences(of: "\u{1F}1\u{1F}", with: "\u{1F}2\u{1F}")
+        #expect(PackedRow(flipped, type: q.type)?.matches(data: q.dataCanonical) == false)
+        #expect(PackedRow("too\u{1F}few", type: q.type) == nil)
+    }
 }
 
 @Suite struct RefusalTests {
