@@ -29,17 +29,19 @@ public enum Chain {
         return hex(h.finalize())
     }
 
-    /// The same hash, fed to SHA-256 piece by piece from the columns: no body string is built.
+    /// The same hash, from the columns: the bytes are gathered in one buffer and
+    /// hashed in one update (no body string; SHA-256 updates are costly per call).
     public static func hash(prev: String, seq: Int64, id: String, type: String, effective: String, recorded: String,
                             actorID: String, actorRole: String, data: String) -> String {
-        var h = SHA256()
-        func feed(_ s: String) { var s = s; s.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
-        feed(prev)
-        feed("{\"actor\":{\"id\":\""); feed(actorID); feed("\",\"role\":\""); feed(actorRole); feed("\"},\"data\":"); feed(data)
-        feed(",\"effective\":\""); feed(effective); feed("\",\"id\":\""); feed(id)
-        feed("\",\"recorded\":\""); feed(recorded); feed("\",\"seq\":"); feed(String(seq))
-        feed(",\"type\":\""); feed(type); feed("\"}")
-        return hex(h.finalize())
+        var b: [UInt8] = []
+        b.reserveCapacity(prev.utf8.count + data.utf8.count + 200)
+        b += prev.utf8
+        b += #"{"actor":{"id":""#.utf8; b += actorID.utf8; b += #"","role":""#.utf8; b += actorRole.utf8
+        b += #""},"data":"#.utf8; b += data.utf8
+        b += #","effective":""#.utf8; b += effective.utf8; b += #"","id":""#.utf8; b += id.utf8
+        b += #"","recorded":""#.utf8; b += recorded.utf8; b += #"","seq":"#.utf8; b += String(seq).utf8
+        b += #","type":""#.utf8; b += type.utf8; b += #""}"#.utf8
+        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
