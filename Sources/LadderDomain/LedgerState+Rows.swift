@@ -44,6 +44,16 @@ extension LedgerState {
         }
     }
 
+    /// Room for `n` more rows of `kind`, before a batch of them is loaded.
+    public mutating func reserve(_ n: Int, more kind: String) {
+        switch EntityRef.Kind(rawValue: kind) {
+        case .application: applications.reserveCapacity(applications.count + n)
+        case .manager: managers.reserveCapacity(managers.count + n)
+        case .cohort: cohorts.reserveCapacity(cohorts.count + n)
+        default: break
+        }
+    }
+
     /// Joins the evidence rows to their managers once every row is loaded. `indexing`
     /// also enters every piece in `evidence`: a full load does, a load by need does
     /// not (it indexes only the voided ids it looks up, `indexEvidence`).

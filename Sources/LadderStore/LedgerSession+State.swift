@@ -51,6 +51,7 @@ extension LedgerSession {
                 }
             }
             for (kind, keys) in rows {
+                loaded.state.reserve(keys.count, more: kind)
                 try projections(kind: kind, keys: keys) { try loaded.state.load(kind: kind, key: $0, body: $1) }
             }
             for need in missing {
