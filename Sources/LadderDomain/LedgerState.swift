@@ -23,8 +23,9 @@ public struct LedgerState: Sendable {
     /// Whether `evidence` indexes every recorded piece. A rebuild turns it off: it
     /// reads a void's owner from the log (`Event.subject`) instead. Not persisted.
     public var indexesEvidence = true
-    /// Managers loaded without their evidence (`Need.managerRow`). Not persisted.
-    public var shallowManagers: Set<String> = []
+    /// Managers loaded with only some of their evidence: the half-year record rows
+    /// loaded so far (none after `Need.managerRow`). Absent: all of it. Not persisted.
+    public var partialManagers: [String: Set<String>] = [:]
     /// Evidence rows read before their manager's row (see `finishLoading`).
     var pendingRecords: [String: [EvidenceRecord]] = [:]
 

@@ -6,6 +6,8 @@ public enum Need: Hashable, Sendable {
     case manager(String)
     /// Only the manager's own row (name, unit, grade), not its evidence: what a window's list shows.
     case managerRow(String)
+    /// The manager's row and one half-year of its evidence: what an evidence event's rules and fold read.
+    case evidence(manager: String, bucket: String)
     case application(String)
     case cohort(String)
     /// The manager an evidence event (by id) is about: for voids.
@@ -17,7 +19,10 @@ extension LedgerState {
     /// loading: what was loaded may name more (an application names its manager).
     public func needs(for e: Event) -> Set<Need> {
         var out = Set<Need>()
-        if let m = e.text("manager") { out.insert(.manager(m)) }
+        if let m = e.text("manager") {
+            // Evidence is checked and filed within its own half-year; every other event may read all of it.
+            if let b = LedgerState.bucket(of: e) { out.insert(.evidence(manager: m, bucket: b)) } else { out.insert(.manager(m)) }
+        }
         if e.type == .assessmentRecorded { out.insert(.cohort("\(e.str("instrument"))|\(e.str("cycle"))")) }
         if e.type == .eventVoided {
             let target = e.str("event")
@@ -70,8 +75,9 @@ extension LedgerState {
     /// Whether a need is already met.
     public func has(_ n: Need) -> Bool {
         switch n {
-        case .manager(let m): return managers[m] != nil && !shallowManagers.contains(m)
+        case .manager(let m): return managers[m] != nil && partialManagers[m] == nil
         case .managerRow(let m): return managers[m] != nil
+        case .evidence(let m, let b): return managers[m] != nil && partialManagers[m].map { $0.contains(b) } ?? true
         case .application(let a): return applications[a] != nil
         case .cohort(let c): return cohorts[c] != nil
         case .owner(let id): return evidence[id] != nil

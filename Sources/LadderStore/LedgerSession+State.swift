@@ -44,10 +44,10 @@ extension LedgerSession {
                 switch need {
                 case .managerRow(let m):
                     rows["manager", default: []].append(m)
-                    loaded.state.shallowManagers.insert(m)
+                    loaded.state.partialManagers[m] = []
                 case .application(let a): rows["application", default: []].append(a)
                 case .cohort(let c): rows["cohort", default: []].append(c)
-                case .manager, .owner: break
+                case .manager, .owner, .evidence: break
                 }
             }
             for (kind, keys) in rows {
@@ -56,12 +56,13 @@ extension LedgerSession {
             }
             for need in missing {
                 switch need {
-                case .manager(let m): try loadManager(m, into: &loaded.state)
+                case .manager(let m): try completeManager(m, into: &loaded.state)
+                case .evidence(let m, let b): try loadEvidence(m, bucket: b, into: &loaded.state)
                 case .owner(let id):
                     if let m = try managerColumn(ofEvent: id) {
                         if !loaded.state.has(.manager(m)) {
                             loaded.probed.insert(.manager(m))
-                            try loadManager(m, into: &loaded.state)
+                            try completeManager(m, into: &loaded.state)
                         }
                         loaded.state.indexEvidence(id, of: m)
                     }
@@ -75,10 +76,35 @@ extension LedgerSession {
         if let body = try projection(kind: kind, key: key) { try state.load(kind: kind, key: key, body: body) }
     }
 
+    /// Makes a manager whole: loads it, or, if only some of its evidence is here, the
+    /// rest of it (never the row or half-years already loaded: this process may have changed them).
+    func completeManager(_ m: String, into state: inout LedgerState) throws {
+        guard state.managers[m] != nil, let have = state.partialManagers[m] else { return try loadManager(m, into: &state) }
+        try projections(kind: "record", after: m + "|", before: m + "}") { key, body in
+            if !have.contains(String(key.dropFirst(m.count + 1))) { try state.load(kind: "record", key: key, body: body) }
+        }
+        state.finishLoading(indexing: false)
+        state.partialManagers[m] = nil
+    }
+
+    /// A manager's row (if not yet here) and one half-year record row of its evidence.
+    func loadEvidence(_ m: String, bucket: String, into state: inout LedgerState) throws {
+        if state.managers[m] == nil {
+            try loadRow(kind: "manager", key: m, into: &state)
+            guard state.managers[m] != nil else { return }
+            state.partialManagers[m] = []
+        }
+        guard var have = state.partialManagers[m], !have.contains(bucket) else { return }
+        try loadRow(kind: "record", key: m + "|" + bucket, into: &state)
+        state.finishLoading(indexing: false)
+        have.insert(bucket)
+        state.partialManagers[m] = have
+    }
+
     /// A manager's row and its evidence rows (`M|period`: a key range).
     func loadManager(_ m: String, into state: inout LedgerState) throws {
         try loadRow(kind: "manager", key: m, into: &state)
-        state.shallowManagers.remove(m)
+        state.partialManagers[m] = nil
         guard state.managers[m] != nil else { return }
         try projections(kind: "record", after: m + "|", before: m + "}") { try state.load(kind: "record", key: $0, body: $1) }
         state.finishLoading(indexing: false)
@@ -191,6 +217,7 @@ extension LedgerSession {
                         try loadManager(m, into: &state)
                         state.indexEvidence(id, of: m)
                     }
+                case .evidence(let m, _): if state.managers[m] != nil { try loadManager(m, into: &state) }
                 case .application, .managerRow: break  // never dropped
                 }
             }
