@@ -189,11 +189,16 @@ public final class PostgresStore: LedgerStore {
 
     public func rebuildProjections() throws -> (events: Int64, entities: Int) {
         cache = nil
-        return try transaction { s in
+        // After a bulk load (`copy`, a restore) the planner has no statistics until autovacuum
+        // gets to the tables, and pages through the log at half speed: gather them first and after.
+        try simple("ANALYZE events")
+        let r = try transaction { s in
             let r = try s.rebuild()
             try s.flush()
             return r
         }
+        try simple("ANALYZE projection")
+        return r
     }
 
     public func copyIn(_ rows: [StoredEvent]) throws {
