@@ -11,37 +11,36 @@ public enum Chain {
     /// canonical JSON; the other members are codes, dates and numbers.
     public static func body(seq: Int64, id: String, type: String, effective: String, recorded: String,
                             actorID: String, actorRole: String, data: String) -> String {
-        var s = "{\"actor\":{\"id\":\""
-        s.reserveCapacity(data.utf8.count + 200)
-        s += actorID; s += "\",\"role\":\""; s += actorRole; s += "\"},\"data\":"; s += data
-        s += ",\"effective\":\""; s += effective; s += "\",\"id\":\""; s += id
-        s += "\",\"recorded\":\""; s += recorded; s += "\",\"seq\":"; s += String(seq)
-        s += ",\"type\":\""; s += type; s += "\"}"
-        return s
+        var b: [UInt8] = []
+        writeBody(&b, seq: seq, id: id, type: type, effective: effective, recorded: recorded, actorID: actorID, actorRole: actorRole, data: data)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// `hex(SHA-256(prev_hex ‖ body))`, both as UTF-8 bytes.
     public static func hash(prev: String, body: String) -> String {
-        var h = SHA256()
-        var p = prev, b = body
-        p.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        b.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        return hex(h.finalize())
+        var b = Array(prev.utf8)
+        b += body.utf8
+        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
-    /// The same hash, from the columns: the bytes are gathered in one buffer and
+    /// The same hash, from the columns: `prev ‖ body` is gathered in one buffer and
     /// hashed in one update (no body string; SHA-256 updates are costly per call).
     public static func hash(prev: String, seq: Int64, id: String, type: String, effective: String, recorded: String,
                             actorID: String, actorRole: String, data: String) -> String {
-        var b: [UInt8] = []
-        b.reserveCapacity(prev.utf8.count + data.utf8.count + 200)
-        b += prev.utf8
+        var b = Array(prev.utf8)
+        writeBody(&b, seq: seq, id: id, type: type, effective: effective, recorded: recorded, actorID: actorID, actorRole: actorRole, data: data)
+        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+    }
+
+    /// The body's one layout, appended to `b`.
+    static func writeBody(_ b: inout [UInt8], seq: Int64, id: String, type: String, effective: String, recorded: String,
+                          actorID: String, actorRole: String, data: String) {
+        b.reserveCapacity(b.count + data.utf8.count + 200)
         b += #"{"actor":{"id":""#.utf8; b += actorID.utf8; b += #"","role":""#.utf8; b += actorRole.utf8
         b += #""},"data":"#.utf8; b += data.utf8
         b += #","effective":""#.utf8; b += effective.utf8; b += #"","id":""#.utf8; b += id.utf8
         b += #"","recorded":""#.utf8; b += recorded.utf8; b += #"","seq":"#.utf8; b += String(seq).utf8
         b += #","type":""#.utf8; b += type.utf8; b += #""}"#.utf8
-        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -87,6 +87,11 @@ public struct ManagerState: Codable, Equatable, Sendable {
     }
 
     public var customerClass: String? { classes.last { !$0.voided }?.value }
+
+    /// Whether the evidence event `id` is among what is loaded of this manager's evidence.
+    public func holds(evidence id: String) -> Bool {
+        [assessments, reviews, ratings, classes].contains { $0.contains { $0.event == id } }
+    }
 }
 
 public struct WindowKey: Hashable, Codable, Sendable, CustomStringConvertible {

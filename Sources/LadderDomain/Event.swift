@@ -114,24 +114,21 @@ public enum Packed {
 
     /// Decodes what `encode` wrote for `type`; nil if the text is not such.
     public static func decode(_ text: String, type: EventType) -> [FieldValue]? {
-        let specs = type.fields
-        // Split on the separator byte: cheaper than Character-wise splitting.
-        let parts = text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false)
-        guard parts.count == specs.count else { return nil }
+        guard let row = PackedRow(text, type: type) else { return nil }
         var values: [FieldValue] = []
-        values.reserveCapacity(specs.count)
-        for (spec, bytes) in zip(specs, parts) {
-            if bytes.count == 1 && bytes.first == 0x1E { values.append(.absent); continue }
-            let part = Substring(bytes)
+        values.reserveCapacity(row.parts.count)
+        for (spec, r) in zip(type.fields, row.parts) {
+            if row.isAbsent(r) { values.append(.absent); continue }
+            let part = String(decoding: row.bytes[r], as: UTF8.self)
             switch spec.kind {
             case .number, .score100, .count:
                 guard let d = Double(part) else { return nil }
                 values.append(.number(d))
             case .bool: values.append(.bool(part == "1"))
             case .object:
-                guard let j = try? JSONParser.parse(String(part)) else { return nil }
+                guard let j = try? JSONParser.parse(part) else { return nil }
                 values.append(.object(j))
-            default: values.append(.text(String(part)))
+            default: values.append(.text(part))
             }
         }
         return values

@@ -23,7 +23,7 @@ extension LedgerState {
             let target = e.str("event")
             if evidence[target] != nil { return false }
             guard let owner = e.subject, let s = managers[owner] else { return true }
-            return ![s.assessments, s.reviews, s.ratings, s.classes].contains { $0.contains { $0.event == target } }
+            return !s.holds(evidence: target)
         }
         guard let b = LedgerState.bucket(of: e) else { return false }
         return b < before

@@ -79,9 +79,7 @@ extension LedgerState {
 
     /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.
     public mutating func indexEvidence(_ id: String, of m: String) {
-        guard let s = managers[m], [s.assessments, s.reviews, s.ratings, s.classes].contains(where: { $0.contains { $0.event == id } })
-        else { return }
-        evidence[id] = m
+        if managers[m]?.holds(evidence: id) == true { evidence[id] = m }
     }
 
     static func sortBySeq(_ list: inout [Evidence]) {

@@ -1,4 +1,5 @@
-/// `verify`'s check of the packed column against the hashed data, on bytes:
+/// A packed column split into its fields (`Packed.decode` reads them), and
+/// `verify`'s check of it against the hashed data, on bytes:
 /// the canonical `data` is rebuilt straight from the packed parts (a number or
 /// an object is packed in its canonical text already; a text is escaped; a
 /// bool is `1`/`0`) and compared, without building an `Event`. Equal bytes

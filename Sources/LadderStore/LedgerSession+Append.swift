@@ -47,9 +47,8 @@ extension LedgerSession {
         var prev = head.hash
         for (e, data, manager) in accepted {
             let type = e.type.rawValue, effective = e.effective.description, role = e.actor.role.rawValue
-            let body = Chain.body(seq: e.seq, id: e.id, type: type, effective: effective, recorded: recorded,
+            let hash = Chain.hash(prev: prev, seq: e.seq, id: e.id, type: type, effective: effective, recorded: recorded,
                                   actorID: e.actor.id, actorRole: role, data: data)
-            let hash = Chain.hash(prev: prev, body: body)
             try insertEvent(seq: e.seq, [e.id, type, effective, recorded, e.actor.id, role, data,
                                          Packed.encode(e.values), manager, prev, hash])
             prev = hash

@@ -7,12 +7,11 @@ import LadderDomain
 /// connection (GRDB's statement cache), the hot insert bound through the C API.
 struct SQLiteSession: LedgerSession {
     let db: Database
-    static let checkpointName = RowCoding.checkpointName
 
     func head() throws -> Head { try SQLiteStore.head(db) }
 
     func checkpoint() throws -> Head? {
-        try Row.fetchOne(db, sql: "SELECT seq, hash FROM checkpoint WHERE name = ?", arguments: [SQLiteSession.checkpointName])
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM checkpoint WHERE name = ?", arguments: [RowCoding.checkpointName])
             .map { Head(seq: $0[0], hash: $0[1]) }
     }
 
@@ -103,7 +102,7 @@ struct SQLiteSession: LedgerSession {
 
     func setCheckpoint(_ head: Head) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO checkpoint (name, seq, hash) VALUES (?, ?, ?)",
-                       arguments: [SQLiteSession.checkpointName, head.seq, head.hash])
+                       arguments: [RowCoding.checkpointName, head.seq, head.hash])
     }
 
     func clearProjections() throws { try db.execute(sql: "DELETE FROM projection; DELETE FROM checkpoint") }
