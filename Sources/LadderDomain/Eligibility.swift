@@ -31,10 +31,12 @@ extension LedgerState {
     /// The share of other managers on the same instrument and cycle with a strictly lower score, as a whole percent.
     public func percentile(_ m: String, _ e: Evidence) -> Int? {
         guard let score = e.score, let cohort = cohorts["\(e.key)|\(e.cycle)"] else { return nil }
-        let others = cohort.filter { $0.key != m }
-        guard !others.isEmpty else { return nil }
-        let lower = others.values.filter { $0 < score }.count
-        return lower * 100 / others.count
+        // The cohort counts `m`'s own standing score too: take it out.
+        let own = managers[m]?.assessment(e.key, cycle: e.cycle)?.score
+        let others = cohort.total - (own == nil ? 0 : 1)
+        guard others > 0 else { return nil }
+        let lower = cohort.below(score) - (own.map { $0 < score ? 1 : 0 } ?? 0)
+        return lower * 100 / others
     }
 
     /// Every criterion for promotion of `m` to `target` in `window`, read from the window's look-back.

@@ -14,8 +14,8 @@ public struct LedgerState: Sendable {
     /// Evidence event id → the manager it is about (for voids). Not persisted:
     /// rebuilt from the managers' evidence when the state is loaded.
     public var evidence: [String: String] = [:]
-    /// `instrument|cycle` → manager → standing score: the cohort percentiles read.
-    public var cohorts: [String: [String: Double]] = [:]
+    /// `instrument|cycle` → the standing scores on it: what percentiles read.
+    public var cohorts: [String: Cohort] = [:]
     public var dirty: Set<EntityRef> = []
     /// Evidence filed before this half-year (and cohorts of earlier cycles) was dropped
     /// from memory by a long replay (LedgerState+Eviction.swift). Not persisted.
@@ -125,9 +125,11 @@ public struct LedgerState: Sendable {
         var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "", bucket: bucket)
         // One lookup: the optional chain appends in place, and is nil for an unknown manager.
         let filed: Void?
+        var standing: Double?  // an assessment's: the manager's standing score before it
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
             ev.key = e.text(at: 2); ev.cycle = bucket; ev.score = e.number(at: 3)
+            standing = managers[m]?.assessment(ev.key, cycle: bucket)?.score
             filed = managers[m]?.assessments.append(ev)
         case .reviewSubmitted:  // manager, period, relation, score
             ev.key = bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
@@ -142,7 +144,7 @@ public struct LedgerState: Sendable {
         guard filed != nil else { return }
         if indexesEvidence { evidence[e.id] = m }
         touch(.record, m + "|" + ev.bucket)
-        if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle) }
+        if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle, was: standing) }
     }
 
     /// `YYYY-MM` → `YYYYH1` / `YYYYH2`, without parsing (the month is validated at append).
@@ -155,22 +157,26 @@ public struct LedgerState: Sendable {
 
     mutating func voidEvidence(_ id: String, owner: String?) {
         guard let m = evidence[id] ?? owner, var s = managers[m] else { return }
-        var touched: (String, String)?
+        var touched: (String, String, Double?)?
         for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
             if let i = s[keyPath: list].firstIndex(where: { $0.event == id }) {
+                if list == \ManagerState.assessments {
+                    let a = s.assessments[i]
+                    touched = (a.key, a.cycle, s.assessment(a.key, cycle: a.cycle)?.score)
+                }
                 s[keyPath: list][i].voided = true
                 touch(.record, "\(m)|\(s[keyPath: list][i].bucket)")
-                if list == \ManagerState.assessments { touched = (s.assessments[i].key, s.assessments[i].cycle) }
             }
         }
         managers[m] = s
-        if let (inst, cycle) = touched { refreshCohort(m, instrument: inst, cycle: cycle) }
+        if let (inst, cycle, old) = touched { refreshCohort(m, instrument: inst, cycle: cycle, was: old) }
     }
 
-    /// Keeps the cohort of one instrument and cycle in step with a manager's standing result.
-    mutating func refreshCohort(_ m: String, instrument: String, cycle: String) {
+    /// Keeps the cohort of one instrument and cycle in step with a manager's standing
+    /// result, which was `old` before the event just folded.
+    mutating func refreshCohort(_ m: String, instrument: String, cycle: String, was old: Double?) {
         let key = "\(instrument)|\(cycle)"
-        cohorts[key, default: [:]][m] = managers[m]?.assessment(instrument, cycle: cycle)?.score
+        cohorts[key, default: Cohort()].move(from: old, to: managers[m]?.assessment(instrument, cycle: cycle)?.score)
         touch(.cohort, key)
     }
 

@@ -111,21 +111,23 @@ extension ApplicationState {
 }
 
 /// A cohort (manager → standing score of one instrument and cycle), sorted by manager.
+/// A cohort row: (score, count) pairs in score order.
 enum CohortCoding {
-    static func encode(_ c: [String: Double]) -> [UInt8] {
+    static func encode(_ c: Cohort) -> [UInt8] {
         var w = RowWriter()
-        w.list(c.keys.sorted()) { w, m in w.str(m); w.double(c[m]!) }
+        w.list(c.counts.keys.sorted()) { w, s in w.double(s); w.uint(UInt64(c.counts[s]!)) }
         return w.bytes
     }
 
-    static func decode(_ row: [UInt8]) throws -> [String: Double] {
+    static func decode(_ row: [UInt8]) throws -> Cohort {
         var r = try RowReader(row, what: "cohort row")
-        var out: [String: Double] = [:]
-        let n = try r.count()
-        out.reserveCapacity(n)
-        for _ in 0..<n { out[try r.str()] = try r.double() }
+        var counts: [Double: Int] = [:]
+        for (s, n) in try r.list({ r in (try r.double(), try r.uint()) }) {
+            guard n > 0, counts[s] == nil else { throw RowCodingError(description: "cohort row: a score listed twice or with no count") }
+            counts[s] = Int(n)
+        }
         try r.end()
-        return out
+        return Cohort(counts: counts)
     }
 }
 

@@ -49,7 +49,10 @@ import Testing
         #expect(try UnitState(row: unit.row) == unit)
         let grants: Set<Grant> = [Grant(role: .cityAdmin, unit: "changsha"), Grant(role: .hr, unit: nil)]
         #expect(try GrantCoding.decode(GrantCoding.encode(grants)) == grants)
-        let cohort = ["M-1": 61.0, "M-2": 99.25, "M-3": 0]
+        var cohort = Cohort()
+        for s in [61.0, 99.25, 0, 61] { cohort.move(from: nil, to: s) }
+        cohort.move(from: 99.25, to: 0)
+        #expect(cohort.counts == [61: 2, 0: 2] && cohort.total == 4)
         #expect(try CohortCoding.decode(CohortCoding.encode(cohort)) == cohort)
     }
 
