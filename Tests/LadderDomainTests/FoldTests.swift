@@ -67,6 +67,13 @@ import Testing
         #expect(s.percentile("M-5", m5) == 100)
         (s, r) = fold(events + [ev(.eventVoided, "2026-07-01", "hr", .hr, [.text("as-M-2"), .text("wrong sheet")])])
         #expect(s.percentile("M-3", m3) == 0)    // of 50, 70
+        // A retake in the same cycle replaces the standing score: M-2 moves from 40 to 75, not counted twice.
+        (s, r) = fold(events + [Event(seq: 0, id: "as-M-2-retake", type: .assessmentRecorded, effective: Day("2026-06-30")!,
+                                      actor: Actor(id: "hr", role: .hr), values: [.text("M-2"), .text("2026H1"), .text("knowledge-80"), .number(75)])])
+        #expect(r.isEmpty)
+        #expect(s.cohorts["knowledge-80|2026H1"]?.total == 4)
+        #expect(s.percentile("M-3", m3) == 0)    // of 50, 70, 75
+        #expect(s.percentile("M-2", s.managers["M-2"]!.assessment("knowledge-80", cycle: "2026H1")!) == 100)
     }
 
     @Test func levelsAndCertification() {
