@@ -112,8 +112,21 @@ public struct WindowState: Codable, Equatable, Sendable {
     public var seats: [String: Int] = [:]
     /// Applications in submission order.
     public var applications: [String] = []
+    /// Grade → how many of its applications stand granted, and revoked: what `quota` reads,
+    /// kept here so that it need not read every application. No zero counts.
+    public var granted: [String: Int] = [:]
+    public var revoked: [String: Int] = [:]
 
     public var key: WindowKey { WindowKey(unit: unit, window: window) }
+
+    /// An application of `grade` moved from stage `old` to `new`.
+    mutating func count(grade: String, from old: String, to new: String) {
+        guard old != new else { return }
+        for (stage, delta) in [(old, -1), (new, 1)] {
+            if stage == "granted" { granted[grade, default: 0] += delta; if granted[grade] == 0 { granted[grade] = nil } }
+            if stage == "revoked" { revoked[grade, default: 0] += delta; if revoked[grade] == 0 { revoked[grade] = nil } }
+        }
+    }
 }
 
 /// One step of an application, for `explain`.

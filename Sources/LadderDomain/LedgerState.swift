@@ -183,6 +183,7 @@ public struct LedgerState: Sendable {
     mutating func applyToApplication(_ e: Event) {
         let a = e.str("application")
         guard var app = applications[a] else { return }
+        let stage = app.stage
         app.steps.append(step(e))
         switch e.type {
         case .superiorEvaluated:
@@ -224,6 +225,10 @@ public struct LedgerState: Sendable {
         }
         applications[a] = app
         touch(.application, a)
+        if app.stage != stage {
+            windows[app.windowKey]?.count(grade: app.grade, from: stage, to: app.stage)
+            touch(.window, app.windowKey.description)
+        }
         if e.type == .promotionGranted || e.type == .promotionDeclined { settle(app.windowKey, on: e.effective) }
     }
 

@@ -60,13 +60,13 @@ extension LedgerState {
         return out
     }
 
-    /// What `windowReport` (with names: `managers`) and `quotaReport` read for these windows.
-    public func needs(forWindows keys: [WindowKey], managers withManagers: Bool = true) -> Set<Need> {
+    /// What `windowReport` reads for these windows.
+    public func needs(forWindows keys: [WindowKey]) -> Set<Need> {
         var out = Set<Need>()
         for k in keys {
             for a in windows[k]?.applications ?? [] {
                 out.insert(.application(a))
-                if withManagers, let app = applications[a] { out.insert(.managerRow(app.manager)) }
+                if let app = applications[a] { out.insert(.managerRow(app.manager)) }
             }
         }
         return out

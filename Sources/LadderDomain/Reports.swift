@@ -113,14 +113,11 @@ extension LedgerState {
         var rows: [JSONValue] = []
         for key in windows.keys.filter({ $0.window == window && (unit == nil || $0.unit == unit) }).sorted(by: { $0.unit < $1.unit }) {
             let w = windows[key]!
-            let apps = w.applications.compactMap { applications[$0] }
-            var grades = Set(w.seats.keys)
-            for a in apps where a.stage == "granted" || a.stage == "revoked" { grades.insert(a.grade) }
+            let grades = Set(w.seats.keys).union(w.granted.keys).union(w.revoked.keys)
             let ladder = policy(on: w.opened)?.policy.ladder ?? []
             for g in grades.sorted(by: { (ladder.firstIndex(of: $0) ?? 99, $0) < (ladder.firstIndex(of: $1) ?? 99, $1) }) {
                 let seats = w.seats[g] ?? 0
-                let granted = apps.filter { $0.grade == g && $0.stage == "granted" }.count
-                let revoked = apps.filter { $0.grade == g && $0.stage == "revoked" }.count
+                let granted = w.granted[g] ?? 0, revoked = w.revoked[g] ?? 0
                 rows.append(.object(["unit": .string(key.unit), "window": .string(window.description), "grade": .string(g),
                                      "state": .string(w.state), "seats": .int(Int64(seats)), "granted": .int(Int64(granted)),
                                      "revoked": .int(Int64(revoked)), "remaining": .int(Int64(seats - granted))]))

@@ -60,7 +60,7 @@ extension WindowState {
         var w = RowWriter()
         w.str(unit); w.period(window); w.day(closes); w.day(opened); w.str(state)
         w.opt(closed) { $0.day($1) }; w.opt(decided) { $0.day($1) }
-        w.list(seats.keys.sorted()) { w, g in w.str(g); w.int(seats[g]!) }
+        for counts in [seats, granted, revoked] { w.list(counts.keys.sorted()) { w, g in w.str(g); w.int(counts[g]!) } }
         w.strings(applications)
         return w.bytes
     }
@@ -69,7 +69,12 @@ extension WindowState {
         var r = try RowReader(row, what: "window row")
         self.init(unit: try r.str(), window: try r.period(), closes: try r.day(), opened: try r.day(), state: try r.str(),
                   closed: try r.opt { try $0.day() }, decided: try r.opt { try $0.day() })
-        for (g, n) in try r.list({ r in (try r.str(), try r.int() as Int) }) { seats[g] = n }
+        func counts(_ r: inout RowReader) throws -> [String: Int] {
+            var out: [String: Int] = [:]
+            for (g, n) in try r.list({ r in (try r.str(), try r.int() as Int) }) { out[g] = n }
+            return out
+        }
+        seats = try counts(&r); granted = try counts(&r); revoked = try counts(&r)
         applications = try r.strings()
         try r.end()
     }

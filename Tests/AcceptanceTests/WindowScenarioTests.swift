@@ -128,7 +128,8 @@ import LadderDomain
         let m7 = s.run("manager", "M-7", "--json").json
         #expect(m7["grade"] == "junior")
         #expect(m7["history"].arrayValue.map { $0["grade"] } == ["junior", "intermediate", "junior"])
-        #expect(s.run("quota", "2026H2", "--json").json[0]["granted"] == 1)
+        let q = s.run("quota", "2026H2", "--json").json[0]
+        #expect(q["granted"] == 1 && q["revoked"] == 1 && q["remaining"] == 1)
         #expect(s.append([e("rev-again", "PromotionRevoked", "2026-09-02", "hr-zhang", "hr", ["application": "A-7", "reason": "x"])]).rules == ["out-of-order"])
 
         // A void of evidence the decision relied on: the audit names it and who was displaced.

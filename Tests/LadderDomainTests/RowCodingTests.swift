@@ -28,6 +28,7 @@ import Testing
                             closed: Day("2026-07-31"), decided: nil)
         w.seats = ["senior": 2, "expert": 0]
         w.applications = ["A-1", "A-2"]
+        w.granted = ["senior": 1]; w.revoked = ["senior": 1, "expert": 2]
         return w
     }
 
