@@ -46,12 +46,15 @@ extension LedgerState {
     /// Drops the evidence filed before `cutoff` and the cohorts of earlier cycles.
     /// The caller has written their rows (`evictable`) first.
     public mutating func evict(before cutoff: String) {
-        for m in Array(managers.keys) {
-            // In place through the dictionary: no copy of the lists.
-            LedgerState.drop(&managers[m]!.assessments, &evidence, before: cutoff)
-            LedgerState.drop(&managers[m]!.reviews, &evidence, before: cutoff)
-            LedgerState.drop(&managers[m]!.ratings, &evidence, before: cutoff)
-            LedgerState.drop(&managers[m]!.classes, &evidence, before: cutoff)
+        // In place through `values`: no copy of the manager or its lists. (Not `for i in
+        // managers.indices`: that collection holds the dictionary, which then copies on write.)
+        var i = managers.startIndex
+        while i != managers.endIndex {
+            LedgerState.drop(&managers.values[i].assessments, &evidence, before: cutoff)
+            LedgerState.drop(&managers.values[i].reviews, &evidence, before: cutoff)
+            LedgerState.drop(&managers.values[i].ratings, &evidence, before: cutoff)
+            LedgerState.drop(&managers.values[i].classes, &evidence, before: cutoff)
+            managers.formIndex(after: &i)
         }
         for k in Array(cohorts.keys) where LedgerState.cycle(ofCohort: k) < cutoff { cohorts[k] = nil }
         evictedBefore = max(evictedBefore ?? cutoff, cutoff)

@@ -122,26 +122,26 @@ public struct LedgerState: Sendable {
         // Positional reads: the manager is field 0 of every evidence type (Catalogue).
         let m = e.text(at: 0)
         guard let bucket = LedgerState.bucket(of: e) else { return }
+        // One lookup, then changed in place through `values`: the dictionary's optional
+        // subscript would copy the whole manager back in (a retain per field, per event).
+        guard let i = managers.index(forKey: m) else { return }
         var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "", bucket: bucket)
-        // One lookup: the optional chain appends in place, and is nil for an unknown manager.
-        let filed: Void?
         var standing: Double?  // an assessment's: the manager's standing score before it
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
             ev.key = e.text(at: 2); ev.cycle = bucket; ev.score = e.number(at: 3)
-            standing = managers[m]?.assessment(ev.key, cycle: bucket)?.score
-            filed = managers[m]?.assessments.append(ev)
+            standing = managers.values[i].assessment(ev.key, cycle: bucket)?.score
+            managers.values[i].assessments.append(ev)
         case .reviewSubmitted:  // manager, period, relation, score
             ev.key = bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
-            filed = managers[m]?.reviews.append(ev)
+            managers.values[i].reviews.append(ev)
         case .performanceRated:  // manager, month, rating
             ev.key = e.text(at: 1); ev.value = e.text(at: 2)
-            filed = managers[m]?.ratings.append(ev)
+            managers.values[i].ratings.append(ev)
         default:  // manager, class
             ev.key = "class"; ev.value = e.text(at: 1)
-            filed = managers[m]?.classes.append(ev)
+            managers.values[i].classes.append(ev)
         }
-        guard filed != nil else { return }
         if indexesEvidence { evidence[e.id] = m }
         touch(.record, m + "|" + ev.bucket)
         if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle, was: standing) }

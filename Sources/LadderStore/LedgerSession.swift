@@ -51,8 +51,15 @@ struct LoadedState {
     var probed: Set<Need> = []
 }
 
-/// How `replay` pages through the log: events per page (the eviction step).
-/// `LADDER_REPLAY_PAGE` overrides it (tests use a small page to exercise eviction).
+/// How `replay` pages through the log: events per page (the eviction step), and
+/// from how many events a page is read on a second connection and thread
+/// (`EventPrefetch`). `LADDER_REPLAY_PAGE` and `LADDER_REPLAY_PREFETCH` override
+/// them (tests use small values to exercise both).
 enum RebuildTuning {
-    static let page: Int64 = ProcessInfo.processInfo.environment["LADDER_REPLAY_PAGE"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 100_000
+    static let page = setting("LADDER_REPLAY_PAGE") ?? 100_000
+    static let prefetchAbove = setting("LADDER_REPLAY_PREFETCH") ?? 20_000
+
+    private static func setting(_ name: String) -> Int64? {
+        ProcessInfo.processInfo.environment[name].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
 }

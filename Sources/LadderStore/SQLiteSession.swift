@@ -7,6 +7,9 @@ import LadderDomain
 /// connection (GRDB's statement cache), the hot insert bound through the C API.
 struct SQLiteSession: LedgerSession {
     let db: Database
+    /// Set for a rebuild: long reads of the log go through a second connection on
+    /// another thread (`EventPrefetch`), which needs the file and its settings.
+    var prefetch: (path: String, configuration: Configuration)? = nil
 
     func head() throws -> Head { try SQLiteStore.head(db) }
 
@@ -66,7 +69,13 @@ struct SQLiteSession: LedgerSession {
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
-        try SQLiteStore.events(db, since: since, through: through, visit)
+        // A short read is not worth a thread and a connection.
+        guard let prefetch, (through ?? .max) - since > RebuildTuning.prefetchAbove else {
+            return try SQLiteStore.events(db, since: since, through: through, visit)
+        }
+        let reader = EventPrefetch(path: prefetch.path, configuration: prefetch.configuration, since: since, through: through)
+        defer { reader.stop() }
+        while let chunk = try reader.next() { for e in chunk { try visit(e) } }
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {

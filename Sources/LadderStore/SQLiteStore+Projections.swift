@@ -26,7 +26,7 @@ extension SQLiteStore {
             try db.write { db in
                 try db.execute(sql: "PRAGMA cache_size = -8192")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-                return try SQLiteSession(db: db).rebuild()
+                return try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild()
             }
         }
     }

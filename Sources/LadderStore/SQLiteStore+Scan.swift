@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import LadderDomain
 
 extension SQLiteStore {
@@ -35,19 +36,28 @@ extension SQLiteStore {
     /// Folds events after `since` (through `through`) into `visit`, reading
     /// only the columns a fold needs: the packed values, never the JSON.
     static func events(_ db: Database, since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
-        var sql = "SELECT seq, id, type, effective, actor_id, actor_role, packed, manager FROM events WHERE seq > ?"
-        var args: [any DatabaseValueConvertible] = [since]
-        if let through { sql += " AND seq <= ?"; args.append(through) }
-        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY seq", arguments: StatementArguments(args))
-        while let row = try rows.next() {
-            let seq: Int64 = row[0]
-            let typeName: String = row[2], effective: String = row[3], roleName: String = row[5], packed: String = row[6]
-            guard let type = EventType.named[typeName], let day = Day(effective), let role = Role(rawValue: roleName),
-                  let values = Packed.decode(packed, type: type) else {
+        let stmt = try db.cachedStatement(sql: """
+            SELECT seq, id, type, effective, actor_id, actor_role, packed, manager FROM events WHERE seq > ? AND seq <= ? ORDER BY seq
+            """)
+        try stmt.setArguments([since, through ?? .max])
+        // Column bytes straight from SQLite: GRDB's row values cost more than the decoding.
+        let h = stmt.sqliteStatement
+        func text(_ i: Int32) -> String? {
+            guard let p = sqlite3_column_text(h, i) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))), as: UTF8.self)
+        }
+        while true {
+            let rc = sqlite3_step(h)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw StoreError.database(message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h)))) }
+            let seq = sqlite3_column_int64(h, 0)
+            guard let id = text(1), let type = text(2).flatMap({ EventType.named[$0] }), let day = text(3).flatMap(Day.init),
+                  let actor = text(4), let role = text(5).flatMap(Role.init(rawValue:)),
+                  let values = text(6).flatMap({ Packed.decode($0, type: type) }) else {
                 throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
             }
-            var e = Event(seq: seq, id: row[1], type: type, effective: day, actor: Actor(id: row[4], role: role), values: values)
-            e.subject = row[7]
+            var e = Event(seq: seq, id: id, type: type, effective: day, actor: Actor(id: actor, role: role), values: values)
+            e.subject = text(7)
             try visit(e)
         }
     }

@@ -47,9 +47,10 @@ import LadderDomain
         let rows = { s.sqlite("SELECT kind, key, hex(body) FROM projection ORDER BY kind, key").stdout }
         let appended = rows()
         #expect(appended.split(separator: "\n").count > 500)
-        for page in ["101", "1000000"] {
-            #expect(s.exec(["replay", "--db", s.db], env: ["LADDER_REPLAY_PAGE": page]).status == 0)
-            #expect(rows() == appended, "page \(page)")
+        // Pages read on the writer's connection, and on a second reader thread (EventPrefetch).
+        for (page, prefetch) in [("101", "1000000000"), ("101", "1"), ("1000000", "1")] {
+            #expect(s.exec(["replay", "--db", s.db], env: ["LADDER_REPLAY_PAGE": page, "LADDER_REPLAY_PREFETCH": prefetch]).status == 0)
+            #expect(rows() == appended, "page \(page), prefetch above \(prefetch)")
         }
     }
 

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import LadderDomain
+
+/// A replay's reader: a second, read-only connection reads and decodes the log
+/// on another thread while the writer folds it, so that a replay uses both
+/// cores. Events are handed over in chunks through a bounded queue, so memory
+/// stays flat however far the reader runs ahead.
+///
+/// Only a rebuild uses it: it runs under the write lock, so the reader's
+/// snapshot holds exactly the events the writer's does.
+final class EventPrefetch: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var chunks: [[Event]] = []
+    private var finished = false
+    private var stopped = false
+    private var failure: Error?
+    static let chunkSize = 4096, depth = 8
+
+    private struct Stopped: Error {}
+
+    init(path: String, configuration: Configuration, since: Int64, through: Int64?) {
+        Thread.detachNewThread { [self] in
+            let r = Result {
+                try DatabaseQueue(path: path, configuration: configuration).read { db in
+                    var chunk: [Event] = []
+                    chunk.reserveCapacity(EventPrefetch.chunkSize)
+                    try SQLiteStore.events(db, since: since, through: through) { e in
+                        chunk.append(e)
+                        if chunk.count == EventPrefetch.chunkSize { try push(chunk); chunk.removeAll(keepingCapacity: true) }
+                    }
+                    if !chunk.isEmpty { try push(chunk) }
+                }
+            }
+            cond.lock()
+            if case .failure(let e) = r, !(e is Stopped) { failure = e }
+            finished = true
+            cond.broadcast()
+            cond.unlock()
+        }
+    }
+
+    private func push(_ chunk: [Event]) throws {
+        cond.lock(); defer { cond.unlock() }
+        while chunks.count >= EventPrefetch.depth && !stopped { cond.wait() }
+        if stopped { throw Stopped() }
+        chunks.append(chunk)
+        cond.broadcast()
+    }
+
+    /// The next chunk in log order; nil at the end. Throws what the reader hit, after the events before it.
+    func next() throws -> [Event]? {
+        cond.lock(); defer { cond.unlock() }
+        while chunks.isEmpty && !finished { cond.wait() }
+        if !chunks.isEmpty { cond.broadcast(); return chunks.removeFirst() }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the reader and waits for it to close its connection.
+    func stop() {
+        cond.lock(); defer { cond.unlock() }
+        stopped = true
+        cond.broadcast()
+        while !finished { cond.wait() }
+    }
+}
