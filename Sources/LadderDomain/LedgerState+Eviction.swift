@@ -32,12 +32,17 @@ extension LedgerState {
     /// The record rows and cohorts `evict(before:)` would drop.
     public func evictable(before cutoff: String) -> [EntityRef] {
         var out: [EntityRef] = []
-        for (m, s) in managers {
+        var i = managers.startIndex
+        while i != managers.endIndex {
+            // By index, not `for e in list`: reading one field, not copying each piece.
             var buckets = Set<String>()
-            for list in [s.assessments, s.reviews, s.ratings, s.classes] {
-                for e in list where e.bucket < cutoff { buckets.insert(e.bucket) }
+            for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
+                let items = managers.values[i][keyPath: list]
+                for j in items.indices where items[j].bucket < cutoff { buckets.insert(items[j].bucket) }
             }
+            let m = managers.keys[i]
             for b in buckets { out.append(EntityRef(kind: .record, key: m + "|" + b)) }
+            managers.formIndex(after: &i)
         }
         for k in cohorts.keys where LedgerState.cycle(ofCohort: k) < cutoff { out.append(EntityRef(kind: .cohort, key: k)) }
         return out
@@ -61,8 +66,7 @@ extension LedgerState {
     }
 
     private static func drop(_ list: inout [Evidence], _ evidence: inout [String: String], before cutoff: String) {
-        guard list.contains(where: { $0.bucket < cutoff }) else { return }
-        if !evidence.isEmpty { for e in list where e.bucket < cutoff { evidence[e.event] = nil } }
+        if !evidence.isEmpty { for i in list.indices where list[i].bucket < cutoff { evidence[list[i].event] = nil } }
         list.removeAll { $0.bucket < cutoff }
     }
 

@@ -14,10 +14,7 @@ extension LedgerState {
             return managers[k].map { Data($0.row) }
         case .record:
             guard let bar = k.lastIndex(of: "|"), let m = managers[String(k[..<bar])] else { return nil }
-            let b = String(k[k.index(after: bar)...])
-            let r = EvidenceRecord(assessments: m.assessments.filter { $0.bucket == b }, reviews: m.reviews.filter { $0.bucket == b },
-                                   ratings: m.ratings.filter { $0.bucket == b }, classes: m.classes.filter { $0.bucket == b })
-            return Data(r.row)
+            return Data(EvidenceRecord.row(of: m, bucket: String(k[k.index(after: bar)...])))
         case .window: return LedgerState.windowKey(k).flatMap { windows[$0] }.map { Data($0.row) }
         case .application: return applications[k].map { Data($0.row) }
         case .cohort: return cohorts[k].map { Data(CohortCoding.encode($0)) }

@@ -149,9 +149,9 @@ public struct LedgerState: Sendable {
 
     /// `YYYY-MM` → `YYYYH1` / `YYYYH2`, without parsing (the month is validated at append).
     static func halfYear(ofMonth m: String) -> String {
-        let u = Array(m.utf8)
+        let u = m.utf8
         guard u.count == 7 else { return "" }
-        let secondHalf = u[5] == UInt8(ascii: "1") || u[6] >= UInt8(ascii: "7")
+        let secondHalf = u[u.index(u.startIndex, offsetBy: 5)] == UInt8(ascii: "1") || u[u.index(u.startIndex, offsetBy: 6)] >= UInt8(ascii: "7")
         return String(m.prefix(4)) + (secondHalf ? "H2" : "H1")
     }
 

@@ -32,13 +32,26 @@ extension ManagerState {
 extension EvidenceRecord {
     var row: [UInt8] {
         var w = RowWriter()
-        for items in [assessments, reviews, ratings, classes] {
-            w.list(items) { w, e in
-                w.str(e.event); w.int(e.seq); w.day(e.effective); w.str(e.key); w.str(e.cycle)
-                w.opt(e.score) { $0.double($1) }; w.opt(e.value) { $0.str($1) }; w.bool(e.voided); w.str(e.bucket)
-            }
+        for items in [assessments, reviews, ratings, classes] { w.list(items, EvidenceRecord.write) }
+        return w.bytes
+    }
+
+    /// The record row of one half-year of `m`'s evidence, written from its lists in
+    /// place: `EvidenceRecord(…).row` without copying the pieces out first.
+    static func row(of m: ManagerState, bucket b: String) -> [UInt8] {
+        var w = RowWriter()
+        for list in [m.assessments, m.reviews, m.ratings, m.classes] {
+            var n: UInt64 = 0
+            for i in list.indices where list[i].bucket == b { n += 1 }
+            w.uint(n)
+            for i in list.indices where list[i].bucket == b { write(&w, list[i]) }
         }
         return w.bytes
+    }
+
+    static func write(_ w: inout RowWriter, _ e: Evidence) {
+        w.str(e.event); w.int(e.seq); w.day(e.effective); w.str(e.key); w.str(e.cycle)
+        w.opt(e.score) { $0.double($1) }; w.opt(e.value) { $0.str($1) }; w.bool(e.voided); w.str(e.bucket)
     }
 
     init(row: [UInt8]) throws {

@@ -57,6 +57,19 @@ import Testing
         #expect(try CohortCoding.decode(CohortCoding.encode(cohort)) == cohort)
     }
 
+    @Test func aHalfYearsRowIsWrittenFromTheManagersListsInPlace() throws {
+        var m = manager
+        func ev(_ id: String, _ seq: Int64, _ bucket: String) -> Evidence {
+            Evidence(event: id, seq: seq, effective: day, key: "k", cycle: "", score: Double(seq), value: nil, voided: seq == 3, bucket: bucket)
+        }
+        m.assessments = [ev("a1", 1, "2026H1"), ev("a2", 2, "2026H2"), ev("a3", 3, "2026H1")]
+        m.ratings = [ev("r1", 4, "2026H2")]
+        m.classes = [ev("c1", 5, "2026H1")]
+        let h1 = EvidenceRecord(assessments: [m.assessments[0], m.assessments[2]], classes: [m.classes[0]])
+        #expect(EvidenceRecord.row(of: m, bucket: "2026H1") == h1.row)
+        #expect(try EvidenceRecord(row: EvidenceRecord.row(of: m, bucket: "2026H2")) == EvidenceRecord(assessments: [m.assessments[1]], ratings: m.ratings))
+    }
+
     @Test func damagedRowsAreRefused() {
         let row = application.row
         #expect(throws: RowCodingError.self) { try ApplicationState(row: Array(row.dropLast())) }
