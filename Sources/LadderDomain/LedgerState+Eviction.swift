@@ -67,7 +67,10 @@ extension LedgerState {
 
     private static func drop(_ list: inout [Evidence], _ evidence: inout [String: String], before cutoff: String) {
         if !evidence.isEmpty { for i in list.indices where list[i].bucket < cutoff { evidence[list[i].event] = nil } }
-        list.removeAll { $0.bucket < cutoff }
+        // Nearly always the old pieces lead the list (it is in log order): drop that prefix in
+        // one move. `removeAll(where:)` swaps pieces one by one, retaining and releasing each field.
+        let k = list.firstIndex { $0.bucket >= cutoff } ?? list.endIndex
+        if !list[k...].contains(where: { $0.bucket < cutoff }) { list.removeSubrange(..<k) } else { list.removeAll { $0.bucket < cutoff } }
     }
 
     /// `instrument|cycle` → cycle.
