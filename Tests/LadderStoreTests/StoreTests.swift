@@ -40,6 +40,30 @@ func unit(_ id: String, _ unit: String) -> Event {
         }
     }
 
+    /// A store written before projection rows moved to a rowid table is upgraded on open:
+    /// the old table is replaced, and its rows are rebuilt from the log.
+    @Test func anOlderProjectionTableIsReplacedAndRebuilt() throws {
+        let s = try tempStore()
+        _ = try s.append([unit("u-1", "changsha")], expectSeq: nil, recorded: "2026-12-01T00:00:00.000Z")
+        let rows = { (store: SQLiteStore) in
+            try store.db.read { try Row.fetchAll($0, sql: "SELECT kind, key, body FROM projection ORDER BY kind, key") }
+        }
+        let before = try rows(s)
+        try s.db.write { db in
+            try db.execute(sql: """
+                DROP TABLE projection;
+                CREATE TABLE projection (kind TEXT NOT NULL, key TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+                DELETE FROM grdb_migrations WHERE identifier = '0002-projection-rows-by-rowid';
+                """)
+        }
+        let reopened = try SQLiteStore(path: s.path)
+        let sql = try reopened.db.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'projection'") }
+        #expect(sql?.contains("WITHOUT ROWID") == false)
+        let after = try rows(reopened)
+        #expect(after == before && !before.isEmpty, "\(before.count) rows before, \(after.count) after")
+        #expect(try reopened.db.read { try SQLiteSession(db: $0).needsRepair() } == false)
+    }
+
     @Test func aRefusedBatchRollsBackEverything() throws {
         let s = try tempStore()
         let before = try s.head()
