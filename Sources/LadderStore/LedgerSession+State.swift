@@ -177,14 +177,7 @@ extension LedgerSession {
         var seq: Int64 = 0
         while seq < head.seq {
             let upper = min(seq + page, head.seq)
-            try events(since: seq, through: upper) { e in
-                if state.reachesEvicted(e) {
-                    try save(state.dirty, of: &state, into: &written)
-                    try readBack(for: e, into: &state)
-                }
-                state.apply(e)
-                if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
-            }
+            try fold(since: seq, through: upper, into: &state, written: &written, latest: &latest)
             seq = upper
             if seq < head.seq, let latest, case let cutoff = latest.halfYear.previous.previous.description,
                cutoff > state.evictedBefore ?? "" {
@@ -195,6 +188,20 @@ extension LedgerSession {
         try save(state.dirty, of: &state, into: &written)
         try setCheckpoint(head)
         return (head.seq, written.count)
+    }
+
+    /// One page of a rebuild. The state is an `inout` parameter, not a variable the
+    /// closure captures: reading a captured variable copies the whole state per event.
+    private func fold(since: Int64, through: Int64, into state: inout LedgerState, written: inout Set<EntityRef>,
+                      latest: inout Day?) throws {
+        try events(since: since, through: through) { e in
+            if state.reachesEvicted(e) {
+                try save(state.dirty, of: &state, into: &written)
+                try readBack(for: e, into: &state)
+            }
+            state.apply(e)
+            if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
+        }
     }
 
     private func save(_ refs: Set<EntityRef>, of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
