@@ -13,6 +13,7 @@ extension LedgerSession {
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
         var loaded = try cached ?? openState(head: head)
+        try preloadEvidence(for: events, into: &loaded)
         let stored = try storedContent(ids: events.map(\.id))
         var batchTypes: [String: EventType] = [:]
         let recordedType: (String) -> EventType? = { id in batchTypes[id] ?? (try? self.type(ofEvent: id)) ?? nil }

@@ -101,6 +101,32 @@ extension LedgerSession {
         state.partialManagers[m] = have
     }
 
+    /// Loads in a few queries what a batch's evidence events will ask for one by one
+    /// (`Need.evidence`: the manager's row and the half-year the event files under):
+    /// a large batch into a large store otherwise spends much of its time on one
+    /// point query per manager and half-year. Only what is not here yet is read, and
+    /// before any event of the batch is folded, so it is what `ensure` would read.
+    func preloadEvidence(for events: [Event], into loaded: inout LoadedState) throws {
+        guard !loaded.complete else { return }
+        var wanted: [String: Set<String>] = [:]
+        for e in events {
+            // Positional: the manager is field 0 of every evidence type (Catalogue).
+            if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty { wanted[m, default: []].insert(b) }
+        }
+        let absent = wanted.keys.filter { loaded.state.managers[$0] == nil }
+        loaded.state.reserve(absent.count, more: "manager")
+        try projections(kind: "manager", keys: absent) { try loaded.state.load(kind: "manager", key: $0, body: $1) }
+        for m in absent where loaded.state.managers[m] != nil { loaded.state.partialManagers[m] = [] }
+        var keys: [String] = []
+        for (m, buckets) in wanted {
+            guard let have = loaded.state.partialManagers[m] else { continue }  // whole, or unknown
+            for b in buckets where !have.contains(b) { keys.append(m + "|" + b) }
+        }
+        try projections(kind: "record", keys: keys) { try loaded.state.load(kind: "record", key: $0, body: $1) }
+        loaded.state.finishLoading(indexing: false)
+        for (m, buckets) in wanted where loaded.state.partialManagers[m] != nil { loaded.state.partialManagers[m]!.formUnion(buckets) }
+    }
+
     /// A manager's row and its evidence rows (`M|period`: a key range).
     func loadManager(_ m: String, into state: inout LedgerState) throws {
         try loadRow(kind: "manager", key: m, into: &state)
