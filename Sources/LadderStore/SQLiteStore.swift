@@ -25,6 +25,11 @@ public final class SQLiteStore: LedgerStore {
         // synchronous = NORMAL after this closure (a commit could then be lost in a power
         // cut) and writes a table in and out on every open to keep a WAL file for pools.
         config.prepareDatabase { db in
+            // Before anything is set: another application's database is refused untouched
+            // (journal_mode = WAL would be written into its header).
+            if !create, try Bool.fetchOne(db, sql: "SELECT count(*) = 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'") == true {
+                throw StoreError.notALedger(path: path, reason: "it has no events table")
+            }
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
                 throw StoreError.database(message: "cannot put \(path) in WAL mode")
             }
@@ -34,10 +39,6 @@ public final class SQLiteStore: LedgerStore {
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
-            if !create {
-                let known = try db.read { try $0.tableExists("events") }
-                if !known { throw StoreError.notALedger(path: path, reason: "it has no events table") }
-            }
             try SQLiteStore.migrator.migrate(db)
             // Repaired on open, so that every later command starts from projections in step with the log.
             // A store this process may not write (a read-only copy) is still read correctly: loading

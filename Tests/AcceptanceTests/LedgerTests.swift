@@ -20,6 +20,17 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
 }
 
 @Suite struct LedgerTests {
+    @Test(.enabled(if: !Sandbox.onPostgres, "an SQLite file of another application")) func anSQLiteFileThatIsNotALedgerIsRefusedAndLeftAlone() throws {
+        let s = try Sandbox(initialized: false)
+        #expect(s.sqlite("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine')").status == 0)
+        let r = s.run("head")
+        #expect(r.status != 0)
+        #expect(r.stderr.hasPrefix("error:") && r.stderr.contains("no events table"), "\(r.stderr)")
+        // Untouched: no table added, and not switched to WAL (that is written into the file's header).
+        #expect(s.sqlite("SELECT group_concat(name) FROM sqlite_master").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "notes")
+        #expect(s.sqlite("PRAGMA journal_mode").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "delete")
+    }
+
     @Test func appendThenReappendIdenticalIsANoOp() throws {
         let s = try Sandbox()
         let file = s.write("a.jsonl", basics.joined(separator: "\n") + "\n")
