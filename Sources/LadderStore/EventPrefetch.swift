@@ -12,6 +12,9 @@ import LadderDomain
 final class EventPrefetch: @unchecked Sendable {
     private let cond = NSCondition()
     private var chunks: [[Event]] = []
+    /// Chunks the writer has folded, handed back so that the reader frees them: freeing
+    /// thousands of small allocations is real work, and the writer is the busier thread.
+    private var spent: [[Event]] = []
     private var finished = false
     private var stopped = false
     private var failure: Error?
@@ -41,20 +44,25 @@ final class EventPrefetch: @unchecked Sendable {
     }
 
     private func push(_ chunk: [Event]) throws {
+        var done: [[Event]] = []
+        defer { done.removeAll() }  // freed here, on the reader's thread, outside the lock
         cond.lock(); defer { cond.unlock() }
         while chunks.count >= EventPrefetch.depth && !stopped { cond.wait() }
         if stopped { throw Stopped() }
         chunks.append(chunk)
+        swap(&done, &spent)
         cond.broadcast()
     }
 
-    /// The next chunk in log order; nil at the end. Throws what the reader hit, after the events before it.
-    func next() throws -> [Event]? {
+    /// Replaces `chunk` (folded) with the next one in log order; false at the end.
+    /// Throws what the reader hit, after the events before it.
+    func next(_ chunk: inout [Event]) throws -> Bool {
         cond.lock(); defer { cond.unlock() }
+        if !chunk.isEmpty { spent.append(chunk); chunk = [] }
         while chunks.isEmpty && !finished { cond.wait() }
-        if !chunks.isEmpty { cond.broadcast(); return chunks.removeFirst() }
+        if !chunks.isEmpty { cond.broadcast(); chunk = chunks.removeFirst(); return true }
         if let failure { throw failure }
-        return nil
+        return false
     }
 
     /// Stops the reader and waits for it to close its connection.

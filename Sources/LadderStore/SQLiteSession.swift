@@ -76,7 +76,8 @@ struct SQLiteSession: LedgerSession {
         let reader = EventPrefetch(path: prefetch.path, configuration: prefetch.configuration, since: since, through: through)
         defer { reader.stop() }
         // By index: each event is lent to `visit`, not copied out of the chunk.
-        while let chunk = try reader.next() { for i in chunk.indices { try visit(chunk[i]) } }
+        var chunk: [Event] = []
+        while try reader.next(&chunk) { for i in chunk.indices { try visit(chunk[i]) } }
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
