@@ -121,3 +121,9 @@ struct SQLiteSession: LedgerSession {
 
 /// SQLite's "copy the bytes now" destructor, which the C macro cannot express in Swift.
 let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A text column of the current row, straight from SQLite's bytes; nil for NULL.
+func columnText(_ h: OpaquePointer, _ i: Int32) -> String? {
+    guard let p = sqlite3_column_text(h, i) else { return nil }
+    return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))), as: UTF8.self)
+}

@@ -42,10 +42,7 @@ extension SQLiteStore {
         try stmt.setArguments([since, through ?? .max])
         // Column bytes straight from SQLite: GRDB's row values cost more than the decoding.
         let h = stmt.sqliteStatement
-        func text(_ i: Int32) -> String? {
-            guard let p = sqlite3_column_text(h, i) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))), as: UTF8.self)
-        }
+        func text(_ i: Int32) -> String? { columnText(h, i) }
         while true {
             let rc = sqlite3_step(h)
             if rc == SQLITE_DONE { break }

@@ -86,10 +86,7 @@ extension SQLiteStore {
         let voidOwner = try db.makeStatement(sql: "SELECT manager FROM events WHERE id = ?")
         var expected = after + 1
         var prev: String?
-        func text(_ i: Int32) -> String {
-            guard let p = sqlite3_column_text(h, i) else { return "" }
-            return String(cString: p)
-        }
+        func text(_ i: Int32) -> String { columnText(h, i) ?? "" }
         while true {
             let rc = sqlite3_step(h)
             if rc == SQLITE_DONE { break }
@@ -97,7 +94,7 @@ extension SQLiteStore {
             let seq = sqlite3_column_int64(h, 0)
             let row = StoredEvent(seq: seq, id: text(1), type: text(2), effective: text(3), recorded: text(4), actorID: text(5),
                                   actorRole: text(6), data: text(7), packed: text(8),
-                                  manager: sqlite3_column_type(h, 9) == SQLITE_NULL ? nil : text(9), prevHash: text(10), hash: text(11))
+                                  manager: columnText(h, 9), prevHash: text(10), hash: text(11))
             if r.count == 0 { r.firstPrev = row.prevHash; prev = after == 0 ? Chain.genesis : row.prevHash }
             if let why = check(row, expected: expected, prev: prev!, owners: owners, voidOwner: voidOwner) {
                 r.bad = (seq == expected ? seq : expected, why)
