@@ -33,6 +33,21 @@ import LadderDomain
         }
     }
 
+    /// A row that cannot be read back stops a replay, on one connection or with the
+    /// second reader thread: an error naming the seq, and the projections as they were.
+    @Test(.enabled(if: !Sandbox.onPostgres, "tampers through the sqlite3 client")) func anUnreadableRowStopsAReplayAndKeepsTheProjections() throws {
+        let s = try ledger()
+        #expect(s.sqlite("UPDATE events SET packed = 'not packed' WHERE seq = 40").status == 0)
+        let rows = { s.sqlite("SELECT kind, key, hex(body) FROM projection ORDER BY kind, key").stdout }
+        let before = rows()
+        for prefetch in ["1000000000", "1"] {
+            let r = s.exec(["replay", "--db", s.db], env: ["LADDER_REPLAY_PREFETCH": prefetch])
+            #expect(r.status != 0)
+            #expect(r.stderr.hasPrefix("error:") && r.stderr.contains("seq 40"), "prefetch above \(prefetch): \(r.stderr)")
+            #expect(rows() == before, "prefetch above \(prefetch)")
+        }
+    }
+
     @Test(.enabled(if: !Sandbox.onPostgres, "tampers through the sqlite3 client")) func aDeletedEventIsFound() throws {
         let s = try ledger()
         #expect(s.sqlite("DELETE FROM events WHERE seq = 30").status == 0)
