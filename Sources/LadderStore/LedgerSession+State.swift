@@ -159,9 +159,24 @@ extension LedgerSession {
 
     /// Writes the entities a fold changed and moves the checkpoint to `head`.
     func saveProjections(_ state: inout LedgerState, head: Head) throws {
-        for ref in state.dirty { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+        try write(Array(state.dirty), of: state)
         state.dirty.removeAll()
         try setCheckpoint(head)
+    }
+
+    /// Writes the rows of `refs`, in this order. Many rows are encoded on every core first
+    /// (each row reads the state only), then written on this connection.
+    func write(_ refs: [EntityRef], of state: LedgerState) throws {
+        guard refs.count >= 512 else {
+            for ref in refs { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+            return
+        }
+        let parts = ProcessInfo.processInfo.activeProcessorCount, size = (refs.count + parts - 1) / parts
+        let bodies = EncodedRows(count: refs.count)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            for i in (p * size)..<min(refs.count, (p + 1) * size) { bodies.set(i, Result { try state.encode(refs[i]) }) }
+        }
+        for (i, ref) in refs.enumerated() { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try bodies.get(i)) }
     }
 
     /// Whether the checkpoint is not at the head (cheap: two indexed reads).
@@ -232,7 +247,7 @@ extension LedgerSession {
 
     private func save(_ refs: Set<EntityRef>, of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
         // In key order: the rows go into the table's B-tree in sequence, not scattered.
-        for ref in refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }) { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
+        try write(refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }), of: state)
         state.dirty.subtract(refs)
         written.formUnion(refs)
     }
@@ -266,4 +281,19 @@ extension LedgerSession {
         }
         return state
     }
+}
+
+/// Rows encoded on several threads at once, each into its own slot of one buffer
+/// (a raw buffer: an array property written from two threads would trip Swift's
+/// exclusivity checks, though the slots never overlap).
+final class EncodedRows: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Result<Data?, Error>>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: .success(nil))
+    }
+    deinit { slots.deinitialize(); slots.deallocate() }
+    /// Each index is written by one thread only, and read after all have joined.
+    func set(_ i: Int, _ r: Result<Data?, Error>) { slots[i] = r }
+    func get(_ i: Int) throws -> Data? { try slots[i].get() }
 }
