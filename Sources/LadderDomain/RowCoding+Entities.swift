@@ -128,7 +128,6 @@ extension ApplicationState {
     }
 }
 
-/// A cohort (manager → standing score of one instrument and cycle), sorted by manager.
 /// A cohort row: (score, count) pairs in score order.
 enum CohortCoding {
     static func encode(_ c: Cohort) -> [UInt8] {

@@ -54,10 +54,12 @@ extension LedgerSession {
                 loaded.state.reserve(keys.count, more: kind)
                 try projections(kind: kind, keys: keys) { try loaded.state.load(kind: kind, key: $0, body: $1) }
             }
+            var evidence: [String: Set<String>] = [:]
+            for case .evidence(let m, let b) in missing { evidence[m, default: []].insert(b) }
+            try loadEvidence(evidence, into: &loaded.state)
             for need in missing {
                 switch need {
                 case .manager(let m): try completeManager(m, into: &loaded.state)
-                case .evidence(let m, let b): try loadEvidence(m, bucket: b, into: &loaded.state)
                 case .owner(let id):
                     if let m = try managerColumn(ofEvent: id) {
                         if !loaded.state.has(.manager(m)) {
@@ -66,7 +68,7 @@ extension LedgerSession {
                         }
                         loaded.state.indexEvidence(id, of: m)
                     }
-                case .managerRow, .application, .cohort: break
+                case .managerRow, .application, .cohort, .evidence: break
                 }
             }
         }
@@ -87,25 +89,28 @@ extension LedgerSession {
         state.partialManagers[m] = nil
     }
 
-    /// A manager's row (if not yet here) and one half-year record row of its evidence.
-    func loadEvidence(_ m: String, bucket: String, into state: inout LedgerState) throws {
-        if state.managers[m] == nil {
-            try loadRow(kind: "manager", key: m, into: &state)
-            guard state.managers[m] != nil else { return }
-            state.partialManagers[m] = []
+    /// Managers' rows (those not yet here) and the named half-year record rows of their
+    /// evidence (`Need.evidence`), in one query per kind and 500 keys. A manager already
+    /// whole, or unknown to the store, is left as it is.
+    func loadEvidence(_ wanted: [String: Set<String>], into state: inout LedgerState) throws {
+        guard !wanted.isEmpty else { return }
+        let absent = wanted.keys.filter { state.managers[$0] == nil }
+        state.reserve(absent.count, more: "manager")
+        try projections(kind: "manager", keys: absent) { try state.load(kind: "manager", key: $0, body: $1) }
+        for m in absent where state.managers[m] != nil { state.partialManagers[m] = [] }
+        var keys: [String] = []
+        for (m, buckets) in wanted {
+            guard let have = state.partialManagers[m] else { continue }  // whole, or unknown
+            for b in buckets where !have.contains(b) { keys.append(m + "|" + b) }
         }
-        guard var have = state.partialManagers[m], !have.contains(bucket) else { return }
-        try loadRow(kind: "record", key: m + "|" + bucket, into: &state)
+        try projections(kind: "record", keys: keys) { try state.load(kind: "record", key: $0, body: $1) }
         state.finishLoading(indexing: false)
-        have.insert(bucket)
-        state.partialManagers[m] = have
+        for (m, buckets) in wanted where state.partialManagers[m] != nil { state.partialManagers[m]!.formUnion(buckets) }
     }
 
-    /// Loads in a few queries what a batch's evidence events will ask for one by one
-    /// (`Need.evidence`: the manager's row and the half-year the event files under):
-    /// a large batch into a large store otherwise spends much of its time on one
-    /// point query per manager and half-year. Only what is not here yet is read, and
-    /// before any event of the batch is folded, so it is what `ensure` would read.
+    /// Loads up front what a batch's evidence events will ask for one by one: a large
+    /// batch into a large store otherwise spends much of its time on small queries. Before
+    /// any event of the batch is folded, so it is what `ensure` would read.
     func preloadEvidence(for events: [Event], into loaded: inout LoadedState) throws {
         guard !loaded.complete else { return }
         var wanted: [String: Set<String>] = [:]
@@ -113,18 +118,7 @@ extension LedgerSession {
             // Positional: the manager is field 0 of every evidence type (Catalogue).
             if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty { wanted[m, default: []].insert(b) }
         }
-        let absent = wanted.keys.filter { loaded.state.managers[$0] == nil }
-        loaded.state.reserve(absent.count, more: "manager")
-        try projections(kind: "manager", keys: absent) { try loaded.state.load(kind: "manager", key: $0, body: $1) }
-        for m in absent where loaded.state.managers[m] != nil { loaded.state.partialManagers[m] = [] }
-        var keys: [String] = []
-        for (m, buckets) in wanted {
-            guard let have = loaded.state.partialManagers[m] else { continue }  // whole, or unknown
-            for b in buckets where !have.contains(b) { keys.append(m + "|" + b) }
-        }
-        try projections(kind: "record", keys: keys) { try loaded.state.load(kind: "record", key: $0, body: $1) }
-        loaded.state.finishLoading(indexing: false)
-        for (m, buckets) in wanted where loaded.state.partialManagers[m] != nil { loaded.state.partialManagers[m]!.formUnion(buckets) }
+        try loadEvidence(wanted, into: &loaded.state)
     }
 
     /// A manager's row and its evidence rows (`M|period`: a key range).
@@ -172,7 +166,7 @@ extension LedgerSession {
             return
         }
         let parts = ProcessInfo.processInfo.activeProcessorCount, size = (refs.count + parts - 1) / parts
-        let bodies = EncodedRows(count: refs.count)
+        let bodies = ThreadResults<Data?>(count: refs.count)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             for i in (p * size)..<min(refs.count, (p + 1) * size) { bodies.set(i, Result { try state.encode(refs[i]) }) }
         }
@@ -281,19 +275,4 @@ extension LedgerSession {
         }
         return state
     }
-}
-
-/// Rows encoded on several threads at once, each into its own slot of one buffer
-/// (a raw buffer: an array property written from two threads would trip Swift's
-/// exclusivity checks, though the slots never overlap).
-final class EncodedRows: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Result<Data?, Error>>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: .success(nil))
-    }
-    deinit { slots.deinitialize(); slots.deallocate() }
-    /// Each index is written by one thread only, and read after all have joined.
-    func set(_ i: Int, _ r: Result<Data?, Error>) { slots[i] = r }
-    func get(_ i: Int) throws -> Data? { try slots[i].get() }
 }

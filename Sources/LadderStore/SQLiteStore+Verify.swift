@@ -31,7 +31,7 @@ extension SQLiteStore {
             }
             let guardIntact = SQLiteStore.guardTriggers.allSatisfy(triggers.contains)
             let mid = maxSeq / 2
-            let results = Halves()
+            let results = ThreadResults<VerifyRange>(count: 2)
             let queues = [db, try DatabaseQueue(path: path, configuration: readOnlyConfiguration)]
             DispatchQueue.concurrentPerform(iterations: 2) { i in
                 let r = Result {
@@ -60,14 +60,6 @@ extension SQLiteStore {
         c.readonly = true
         c.busyMode = .timeout(SQLiteStore.busyTimeout)
         return c
-    }
-
-    /// The two halves' results, written from two threads.
-    final class Halves: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Int: Result<VerifyRange, Error>] = [:]
-        func set(_ i: Int, _ r: Result<VerifyRange, Error>) { lock.lock(); results[i] = r; lock.unlock() }
-        func get(_ i: Int) throws -> VerifyRange { lock.lock(); defer { lock.unlock() }; return try results[i]!.get() }
     }
 
     struct VerifyRange {
