@@ -16,6 +16,11 @@ extension LedgerState {
             guard let bar = k.lastIndex(of: "|"), let m = managers[String(k[..<bar])] else { return nil }
             return Data(EvidenceRecord.row(of: m, bucket: String(k[k.index(after: bar)...])))
         case .window: return LedgerState.windowKey(k).flatMap { windows[$0] }.map { Data($0.row) }
+        case .windowApplications:
+            guard let key = LedgerState.windowKey(k), let w = windows[key] else { return nil }
+            // Written only if read: a list this state never loaded would be saved empty.
+            if partialWindows.contains(key) { throw RowCodingError(description: "window \(k): its application list was not loaded") }
+            return Data(w.applicationsRow)
         case .application: return applications[k].map { Data($0.row) }
         case .cohort: return cohorts[k].map { Data(CohortCoding.encode($0)) }
         }
@@ -33,8 +38,13 @@ extension LedgerState {
             guard let bar = key.lastIndex(of: "|") else { return }
             pendingRecords[String(key[..<bar]), default: []].append(try EvidenceRecord(row: [UInt8](body)))
         case .window:
-            let w = try WindowState(row: [UInt8](body))
+            var w = try WindowState(row: [UInt8](body))
+            if let list = pendingApplicationLists.removeValue(forKey: w.key) { w.applications = list } else { partialWindows.insert(w.key) }
             windows[w.key] = w
+        case .windowApplications:
+            guard let k = LedgerState.windowKey(key) else { return }
+            let list = try WindowState.applications(row: [UInt8](body))
+            if windows[k] != nil, partialWindows.remove(k) != nil { windows[k]!.applications = list } else { pendingApplicationLists[k] = list }
         case .application: applications[key] = try ApplicationState(row: [UInt8](body))
         case .cohort: cohorts[key] = try CohortCoding.decode([UInt8](body))
         case nil: break  // a kind from a newer ladder: ignored here, rebuilt by replay
@@ -72,6 +82,7 @@ extension LedgerState {
             managers[m] = s
         }
         pendingRecords = [:]
+        pendingApplicationLists = [:]
     }
 
     /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.
@@ -99,7 +110,7 @@ extension LedgerState {
             touch(.manager, k)
             for e in m.assessments + m.reviews + m.ratings + m.classes { touch(.record, "\(k)|\(e.bucket)") }
         }
-        for k in windows.keys { touch(.window, k.description) }
+        for k in windows.keys { touch(.window, k.description); touch(.windowApplications, k.description) }
         for k in applications.keys { touch(.application, k) }
         for k in cohorts.keys { touch(.cohort, k) }
     }

@@ -28,6 +28,11 @@ public struct LedgerState: Sendable {
     public var partialManagers: [String: Set<String>] = [:]
     /// Evidence rows read before their manager's row (see `finishLoading`).
     var pendingRecords: [String: [EvidenceRecord]] = [:]
+    /// Windows loaded without their application list (`Need.windowApplications`): every
+    /// append reads every window's row, few read a window's applications. Not persisted.
+    public var partialWindows: Set<WindowKey> = []
+    /// Application lists read before their window's row.
+    var pendingApplicationLists: [WindowKey: [String]] = [:]
 
     public init() {}
 
@@ -80,7 +85,8 @@ public struct LedgerState: Sendable {
         case .windowOpened:
             let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
             windows[key] = WindowState(unit: key.unit, window: key.window, closes: Day(e.str("closes"))!, opened: e.effective)
-            touch(.window, key.description)
+            partialWindows.remove(key)
+            touch(.window, key.description); touch(.windowApplications, key.description)
         case .quotaSet:
             let key = WindowKey(unit: e.str("unit"), window: Period(e.str("window"))!)
             windows[key]?.seats[e.str("grade")] = Int(e.number("seats") ?? 0)
@@ -100,7 +106,7 @@ public struct LedgerState: Sendable {
             applications[a] = app
             windows[app.windowKey]?.applications.append(a)
             managers[m]?.applications.append(a)
-            touch(.application, a); touch(.window, app.windowKey.description); touch(.manager, m)
+            touch(.application, a); touch(.windowApplications, app.windowKey.description); touch(.manager, m)
         case .superiorEvaluated, .regionalDecision, .qualificationChecked, .examScored,
              .promotionGranted, .promotionDeclined, .promotionRevoked:
             applyToApplication(e)
@@ -265,6 +271,8 @@ public struct LedgerState: Sendable {
 public struct EntityRef: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case policy, unit, actor, manager, record, window, application, cohort
+        /// A window's applications in submission order, apart from the window's own row.
+        case windowApplications = "window-applications"
     }
     public let kind: Kind
     public let key: String

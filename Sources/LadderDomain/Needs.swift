@@ -1,7 +1,8 @@
 /// What part of the state an event or a report reads, so that the store can
 /// load just that instead of every projection row. Policies, units, role
-/// grants and windows are small and always loaded; managers (with their
-/// evidence), applications and cohorts are loaded by key.
+/// grants and windows' own rows are small and always loaded; managers (with
+/// their evidence), windows' application lists, applications and cohorts are
+/// loaded by key.
 public enum Need: Hashable, Sendable {
     case manager(String)
     /// Only the manager's own row (name, unit, grade), not its evidence: what a window's list shows.
@@ -10,6 +11,8 @@ public enum Need: Hashable, Sendable {
     case evidence(manager: String, bucket: String)
     case application(String)
     case cohort(String)
+    /// A window's application list (its own row holds seats, stage counts and dates).
+    case windowApplications(WindowKey)
     /// The manager an evidence event (by id) is about: for voids.
     case owner(String)
 }
@@ -42,6 +45,7 @@ extension LedgerState {
         if e.type == .windowClosed, let p = Period(e.str("window")) { window = WindowKey(unit: e.str("unit"), window: p) }
         // Allocation, settling and duplicate checks read every application of the window and its manager.
         if let window, let w = windows[window] {
+            out.insert(.windowApplications(window))
             for a in w.applications {
                 out.insert(.application(a))
                 if let app = applications[a] { out.insert(.manager(app.manager)) }
@@ -64,6 +68,7 @@ extension LedgerState {
     public func needs(forWindows keys: [WindowKey]) -> Set<Need> {
         var out = Set<Need>()
         for k in keys {
+            out.insert(.windowApplications(k))
             for a in windows[k]?.applications ?? [] {
                 out.insert(.application(a))
                 if let app = applications[a] { out.insert(.managerRow(app.manager)) }
@@ -81,6 +86,7 @@ extension LedgerState {
         case .application(let a): return applications[a] != nil
         case .cohort(let c): return cohorts[c] != nil
         case .owner(let id): return evidence[id] != nil
+        case .windowApplications(let k): return !partialWindows.contains(k)
         }
     }
 }

@@ -74,8 +74,21 @@ extension WindowState {
         w.str(unit); w.period(window); w.day(closes); w.day(opened); w.str(state)
         w.opt(closed) { $0.day($1) }; w.opt(decided) { $0.day($1) }
         for counts in [seats, granted, revoked] { w.list(counts.keys.sorted()) { w, g in w.str(g); w.int(counts[g]!) } }
+        return w.bytes
+    }
+
+    /// The application list's own row (`EntityRef.Kind.windowApplications`).
+    var applicationsRow: [UInt8] {
+        var w = RowWriter()
         w.strings(applications)
         return w.bytes
+    }
+
+    static func applications(row: [UInt8]) throws -> [String] {
+        var r = try RowReader(row, what: "window applications row")
+        let list = try r.strings()
+        try r.end()
+        return list
     }
 
     init(row: [UInt8]) throws {
@@ -88,7 +101,6 @@ extension WindowState {
             return out
         }
         seats = try counts(&r); granted = try counts(&r); revoked = try counts(&r)
-        applications = try r.strings()
         try r.end()
     }
 }

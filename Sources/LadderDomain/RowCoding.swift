@@ -7,7 +7,7 @@
 public enum RowCoding {
     /// The checkpoint row's name carries the row format, so that a store written
     /// by an older ladder simply has no checkpoint here and is rebuilt.
-    public static let checkpointName = "state-v3"
+    public static let checkpointName = "state-v4"
     static let tag: UInt8 = 2
 }
 

@@ -30,10 +30,12 @@ extension LedgerSession {
         return (try loadState(head: head), head)
     }
 
-    /// Loads what `needs` asks for until it asks for nothing new.
+    /// Loads what `needs` asks for until it asks for nothing new. Each round may name
+    /// more: an application its manager and window, the window's list its applications,
+    /// those their managers (four rounds); the bound only stops a runaway.
     func ensure(_ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
         guard !loaded.complete else { return }
-        for _ in 0..<4 {
+        for _ in 0..<8 {
             let missing = needs(loaded.state).filter { !loaded.probed.contains($0) && !loaded.state.has($0) }
             if missing.isEmpty { return }
             // Single rows by key go in one query per kind, before the managers loaded with their
@@ -47,6 +49,7 @@ extension LedgerSession {
                     loaded.state.partialManagers[m] = []
                 case .application(let a): rows["application", default: []].append(a)
                 case .cohort(let c): rows["cohort", default: []].append(c)
+                case .windowApplications(let w): rows[EntityRef.Kind.windowApplications.rawValue, default: []].append(w.description)
                 case .manager, .owner, .evidence: break
                 }
             }
@@ -68,7 +71,7 @@ extension LedgerSession {
                         }
                         loaded.state.indexEvidence(id, of: m)
                     }
-                case .managerRow, .application, .cohort, .evidence: break
+                case .managerRow, .application, .cohort, .evidence, .windowApplications: break
                 }
             }
         }
@@ -260,7 +263,7 @@ extension LedgerSession {
                         state.indexEvidence(id, of: m)
                     }
                 case .evidence(let m, _): if state.managers[m] != nil { try loadManager(m, into: &state) }
-                case .application, .managerRow: break  // never dropped
+                case .application, .managerRow, .windowApplications: break  // never dropped
                 }
             }
         }

@@ -168,4 +168,31 @@ import LadderDomain
         #expect(s.run("manager", "M-1", "--at", "3").rules == ["unknown-manager"])
         #expect(s.run("quota", "2026H2", "--at", String(head - 8), "--json").json[0]["granted"] == 0)
     }
+
+    /// One process per step, so that every append loads the window by need (its row always, its application
+    /// list only for events that read it): the list keeps every application, a rating in between leaves it
+    /// alone, and the rows are those a replay writes.
+    @Test func aWindowAppendedOneProcessAtATimeKeepsEveryApplication() throws {
+        let s = try Sandbox()
+        var setup = World.grants
+        for m in ["M-1", "M-2", "M-4"] { setup += [World.enrol(m, "李伟")] + World.evidence(m) }
+        #expect(s.append(setup + World.openWindow(seats: 1)).status == 0)
+        let batches: [[String]] = [
+            [World.apply("A-1", "M-1")], World.steps("A-1"), [World.apply("A-2", "M-2")],
+            [e("r-M-1", "PerformanceRated", "2026-07-28", "perf-li", "performance-admin", ["manager": "M-1", "month": "2026-07", "rating": "A"])],
+            [World.apply("A-4", "M-4")], [World.close()],
+        ]
+        for lines in batches {
+            let r = s.append(lines)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(s.append([World.apply("A-1b", "M-1")]).rules.contains("window-not-open"))
+        #expect(stages(s) == ["A-1": "examined", "A-2": "submitted", "A-4": "submitted"])
+        guard !Sandbox.onPostgres else { return }
+        let rows = { s.sqlite("SELECT kind, key, hex(body) FROM projection ORDER BY kind, key").stdout }
+        let appended = rows()
+        #expect(appended.contains("window-applications|changsha/2026H2|"))
+        #expect(s.run("replay").status == 0)
+        #expect(rows() == appended)
+    }
 }

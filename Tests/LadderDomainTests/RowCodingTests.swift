@@ -42,7 +42,10 @@ import Testing
     @Test func everyFieldRoundTrips() throws {
         #expect(try ManagerState(row: manager.row) == manager)
         #expect(try ApplicationState(row: application.row) == application)
-        #expect(try WindowState(row: window.row) == window)
+        var header = window
+        header.applications = []
+        #expect(try WindowState(row: window.row) == header)
+        #expect(try WindowState.applications(row: window.applicationsRow) == window.applications)
         #expect(try EvidenceRecord(row: record.row) == record)
         let pv = PolicyVersion(seq: 3, event: "P-1", effective: day, policy: .standard)
         #expect(try PolicyVersion(row: pv.row) == pv)
@@ -68,6 +71,26 @@ import Testing
         let h1 = EvidenceRecord(assessments: [m.assessments[0], m.assessments[2]], classes: [m.classes[0]])
         #expect(EvidenceRecord.row(of: m, bucket: "2026H1") == h1.row)
         #expect(try EvidenceRecord(row: EvidenceRecord.row(of: m, bucket: "2026H2")) == EvidenceRecord(assessments: [m.assessments[1]], ratings: m.ratings))
+    }
+
+    /// A window's applications are a row of their own: loaded with the window's row in
+    /// either order they rejoin it; loaded without it, the list is never written back.
+    @Test func aWindowsApplicationListIsARowOfItsOwn() throws {
+        var state = LedgerState()
+        state.windows[window.key] = window
+        let rows = [EntityRef(kind: .window, key: window.key.description), EntityRef(kind: .windowApplications, key: window.key.description)]
+        let bodies = try rows.map { try #require(try state.encode($0)) }
+        for order in [[0, 1], [1, 0]] {
+            var loaded = LedgerState()
+            for i in order { try loaded.load(kind: rows[i].kind.rawValue, key: rows[i].key, body: bodies[i]) }
+            #expect(loaded.windows[window.key] == window)
+            #expect(loaded.has(.windowApplications(window.key)))
+        }
+        var headerOnly = LedgerState()
+        try headerOnly.load(kind: "window", key: rows[0].key, body: bodies[0])
+        #expect(!headerOnly.has(.windowApplications(window.key)))
+        #expect(headerOnly.windows[window.key]?.applications == [])
+        #expect(throws: RowCodingError.self) { try headerOnly.encode(rows[1]) }
     }
 
     @Test func damagedRowsAreRefused() {
