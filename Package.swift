@@ -37,9 +37,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
-            // A position-dependent release binary: the loader has no relocations to apply to it,
-            // which is ~3 ms of every one-shot command (docs/performance.md).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+            // A fully static release binary (libsqlite3, libstdc++ and glibc linked in): no dynamic
+            // loader, no shared libraries to map and relocate, ~5 ms of every one-shot command
+            // (docs/performance.md). Debug builds, which the tests drive, stay dynamic.
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(name: "LadderDomainTests", dependencies: ["LadderDomain"]),
         .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]),
