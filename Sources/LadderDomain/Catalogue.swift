@@ -33,14 +33,19 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    public var fields: [FieldSpec] { Catalogue.fields[self]! }
+    public var fields: [FieldSpec] { Catalogue.byType[ordinal].fields }
     /// Lookup by name, faster than `init(rawValue:)`'s string comparisons.
     public static let named: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
     /// (position, name) of the fields in canonical key order.
-    public var sortedFields: [(Int, String)] { Catalogue.sorted[self]! }
+    public var sortedFields: [(Int, String)] { Catalogue.byType[ordinal].sorted }
 
-    /// Position of each field in `fields`, for packed values.
-    public func index(of name: String) -> Int? { Catalogue.indices[self]![name] }
+    /// Position of each field in `fields`, for packed values: a scan of a few short names, which
+    /// costs less than hashing the type and the name (each a SipHash) on every field read.
+    public func index(of name: String) -> Int? { Catalogue.byType[ordinal].names.firstIndex(of: name) }
+
+    /// The case's place in declaration order (`allCases`), read from the enum's one-byte tag: the
+    /// catalogue's tables are arrays in that order (EnvelopeTests checks the two agree).
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 }
 
 /// The actor roles of the contract.
@@ -117,12 +122,11 @@ enum Catalogue {
         .roleRevoked: [r("actor", .code), r("role", .oneOf(Role.allCases.map(\.rawValue))), o("unit", .code)],
     ]
 
-    static let sorted: [EventType: [(Int, String)]] = fields.mapValues { specs in
-        specs.enumerated().map { ($0, $1.name) }.sorted { $0.1.unicodeScalars.lexicographicallyPrecedes($1.1.unicodeScalars) }
-    }
-
-    static let indices: [EventType: [String: Int]] = fields.mapValues { specs in
-        Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($1.name, $0) })
+    /// Per type, by `EventType.ordinal`: its fields, their names, and (position, name) in canonical key order.
+    static let byType: [(fields: [FieldSpec], names: [String], sorted: [(Int, String)])] = EventType.allCases.map { type in
+        let specs = fields[type]!
+        return (specs, specs.map(\.name),
+                specs.enumerated().map { ($0, $1.name) }.sorted { $0.1.unicodeScalars.lexicographicallyPrecedes($1.1.unicodeScalars) })
     }
 }
 

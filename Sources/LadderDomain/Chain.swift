@@ -20,7 +20,7 @@ public enum Chain {
     public static func hash(prev: String, body: String) -> String {
         var b = Array(prev.utf8)
         b += body.utf8
-        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+        return sha256Hex(b)
     }
 
     /// The same hash, from the columns: `prev ‖ body` is gathered in one buffer and
@@ -29,7 +29,15 @@ public enum Chain {
                             actorID: String, actorRole: String, data: String) -> String {
         var b = Array(prev.utf8)
         writeBody(&b, seq: seq, id: id, type: type, effective: effective, recorded: recorded, actorID: actorID, actorRole: actorRole, data: data)
-        return b.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
+        return sha256Hex(b)
+    }
+
+    /// Through the buffer-pointer update and the digest's bytes: `hash(data:)` and iterating a digest go
+    /// through generic `DataProtocol` and `Sequence` code that looks up type metadata on every call.
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
+        return h.finalize().withUnsafeBytes { hex($0) }
     }
 
     /// The body's one layout, appended to `b`.

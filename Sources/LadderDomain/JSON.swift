@@ -189,6 +189,7 @@ public struct JSONParser {
         try enter()
         i += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)  // an event's objects have up to 7 members: no regrowing
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(members) }
         while true {
@@ -250,7 +251,25 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONParseError) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: their bytes are taken as they stand, in one pass. ASCII is
+        // valid UTF-8; other bytes are valid exactly when decoding (which repairs) leaves them unchanged.
+        let start = i
+        var ascii = true
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<i]), as: UTF8.self) }
+                i += 1
+                if !ascii, !s.utf8.elementsEqual(bytes[start..<(i - 1)]) { throw fail("invalid UTF-8 in a string") }
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw fail("control character in a string") }
+            if c >= 0x80 { ascii = false }
+            i += 1
+        }
+        // An escape (or the end of the input): byte by byte from here.
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]

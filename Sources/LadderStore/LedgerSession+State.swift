@@ -36,7 +36,7 @@ extension LedgerSession {
     func ensure(_ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
         guard !loaded.complete else { return }
         for _ in 0..<8 {
-            let missing = needs(loaded.state).filter { !loaded.probed.contains($0) && !loaded.state.has($0) }
+            let missing = needs(loaded.state).filter { !loaded.state.has($0) && !loaded.probed.contains($0) }  // `has` first: mostly true
             if missing.isEmpty { return }
             // Single rows by key go in one query per kind, before the managers loaded with their
             // evidence (a key range each), which then replace any bare manager row read here.

@@ -9,6 +9,17 @@ func refusals(_ line: String) -> [Refusal] {
 let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","actor":{"id":"hr-zhang","role":"hr"},"data":{"manager":"M-00017","name":"李伟","unit":"changsha","grade":"junior","superior":"S-0101","skipSuperior":"S-0001"}}"#
 
 @Suite struct EnvelopeTests {
+    /// The catalogue's tables are indexed by the enum's tag: it must be the case's place in `allCases`.
+    @Test func everyTypesOrdinalIsItsPlaceAndItsTablesAreItsOwn() {
+        #expect(MemoryLayout<EventType>.size == 1)
+        for (i, t) in EventType.allCases.enumerated() {
+            #expect(t.ordinal == i)
+            #expect(t.fields.map(\.name) == Catalogue.fields[t]!.map(\.name))
+            for (k, f) in t.fields.enumerated() { #expect(t.index(of: f.name) == k) }
+        }
+        #expect(EventType.performanceRated.index(of: "rating") == 2 && EventType.performanceRated.index(of: "grade") == nil)
+    }
+
     @Test func aWellFormedEventIsTyped() throws {
         let e = try Envelope.parse(Array(enrol.utf8), label: "line 1").get()
         #expect(e.id == "e-0001")

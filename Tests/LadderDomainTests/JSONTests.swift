@@ -34,6 +34,18 @@ import Testing
     @Test func invalidUTF8IsRefused() {
         let bytes: [UInt8] = [0x22, 0xFF, 0xFE, 0x22]
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+        // A truncated sequence whose repair is as long as itself, before and after an escape; an invalid
+        // byte that decodes to a valid-looking replacement; a lone continuation byte.
+        for bad: [UInt8] in [[0xF0, 0x9F, 0x98], [0xF0, 0x9F, 0x98, 0x5C, 0x6E], [0x5C, 0x6E, 0xF0, 0x9F, 0x98], [0xEF, 0xBF], [0x80]] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSONParser.parse([0x22] + bad + [0x22]) }
+        }
+    }
+
+    @Test func stringsWithAndWithoutEscapesReadTheSame() throws {
+        #expect(try JSONParser.parse(#""长沙分公司 \u957f ok\n""#) == .string("长沙分公司 长 ok\n"))
+        #expect(try JSONParser.parse(#"{"name":"李伟","id":"M-1","note":"a\"b"}"#) == .object(["name": "李伟", "id": "M-1", "note": "a\"b"]))
+        #expect(try JSONParser.parse([0x22, 0xEF, 0xBF, 0xBD, 0x22]) == .string("\u{FFFD}"))  // U+FFFD itself is valid
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("\"tab\there\"") }
     }
 
     @Test func trailingGarbageAndBadNumbersAreRefused() {
