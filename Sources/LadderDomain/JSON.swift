@@ -196,12 +196,15 @@ public struct JSONParser {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
             let key = try string()
-            if members[key] != nil { throw fail("duplicate key \"\(key)\"") }
+            let afterKey = i
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            members[key] = try value()
+            // One hash per member: a duplicate is found as it is stored (and reported at its key).
+            if members.updateValue(try value(), forKey: key) != nil {
+                throw JSONParseError(message: "duplicate key \"\(key)\"", offset: afterKey)
+            }
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of input") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

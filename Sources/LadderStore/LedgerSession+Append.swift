@@ -19,21 +19,25 @@ extension LedgerSession {
         let recordedType: (String) -> EventType? = { id in batchTypes[id] ?? (try? self.type(ofEvent: id)) ?? nil }
         var refusals: [Refusal] = []
         var accepted: [(event: Event, data: String, manager: String?)] = []
-        var inBatch: [String: String] = [:]
+        var inBatch: [String: Int] = [:]  // id → its first event in this batch
+        inBatch.reserveCapacity(events.count)
         var skipped = 0
         var next = head.seq + 1
-        for var e in events {
-            let data = e.dataCanonical
-            let content = LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, data)
-            // Same id: identical content is a no-op, other content is refused.
-            if let prior = inBatch[e.id] ?? stored[e.id] {
-                if prior == content { skipped += 1 } else {
+        func content(_ e: Event) -> String {
+            LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, e.dataCanonical)
+        }
+        for (index, var e) in events.enumerated() {
+            // Same id: identical content is a no-op, other content is refused. The content (a joined
+            // string of the canonical parts) is built only for an id seen before, not for every event.
+            if let prior = inBatch[e.id].map({ content(events[$0]) }) ?? stored[e.id] {
+                if prior == content(e) { skipped += 1 } else {
                     refusals.append(Refusal(.duplicateID, event: e.id, field: "id",
                                             "an event with this id is already recorded with other content; choose a new id"))
                 }
                 continue
             }
-            inBatch[e.id] = content
+            inBatch[e.id] = index
+            let data = e.dataCanonical
             e.seq = next
             try ensure(&loaded) { $0.needs(for: e) }
             let problems = loaded.state.check(e, recorded: recordedType)

@@ -48,6 +48,20 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(s.log().count == 5)
     }
 
+    /// Within one batch too: a repeat of an event is skipped, the same id with other content refuses the batch.
+    @Test func aRepeatWithinOneBatchIsSkippedAndAChangedOneRefused() throws {
+        let s = try Sandbox()
+        let r = s.run("append", "--json", stdin: (basics + [basics[2]]).joined(separator: "\n"))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.json["appended"] == .int(3) && r.json["skipped"] == .int(1))
+        let head = s.run("head").stdout
+        let changed = basics[1].replacingOccurrences(of: "u-cs", with: "u-xt").replacingOccurrences(of: "changsha", with: "xiangtan")
+        let bad = s.run("append", stdin: [changed, changed.replacingOccurrences(of: "长沙分公司", with: "株洲分公司")].joined(separator: "\n"))
+        #expect(bad.status == 1)
+        #expect(bad.rules == ["duplicate-id"])
+        #expect(s.run("head").stdout == head)
+    }
+
     @Test func sameIdOtherContentIsDuplicateID() throws {
         let s = try Sandbox()
         #expect(s.run("append", stdin: basics.joined(separator: "\n")).status == 0)
