@@ -18,44 +18,48 @@ extension LedgerSession {
         var batchTypes: [String: EventType] = [:]
         let recordedType: (String) -> EventType? = { id in batchTypes[id] ?? (try? self.type(ofEvent: id)) ?? nil }
         var refusals: [Refusal] = []
-        var accepted: [(event: Event, data: String, manager: String?)] = []
+        var accepted: [(event: Event, index: Int, manager: String?)] = []
         var inBatch: [String: Int] = [:]  // id → its first event in this batch
         inBatch.reserveCapacity(events.count)
         var skipped = 0
         var next = head.seq + 1
-        func content(_ e: Event) -> String {
-            LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, e.dataCanonical)
+        // Each event's canonical data and packed values depend on the event alone: computed on every core
+        // before the loop, which (rules and folds in order) runs on one.
+        let forms = try concurrentMap(events) { (data: $0.dataCanonical, packed: Packed.encode($0.values)) }
+        func content(_ i: Int) -> String {
+            let e = events[i]
+            return LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, forms[i].data)
         }
         for (index, var e) in events.enumerated() {
             // Same id: identical content is a no-op, other content is refused. The content (a joined
             // string of the canonical parts) is built only for an id seen before, not for every event.
-            if let prior = inBatch[e.id].map({ content(events[$0]) }) ?? stored[e.id] {
-                if prior == content(e) { skipped += 1 } else {
+            if let prior = inBatch[e.id].map(content) ?? stored[e.id] {
+                if prior == content(index) { skipped += 1 } else {
                     refusals.append(Refusal(.duplicateID, event: e.id, field: "id",
                                             "an event with this id is already recorded with other content; choose a new id"))
                 }
                 continue
             }
             inBatch[e.id] = index
-            let data = e.dataCanonical
             e.seq = next
             try ensure(&loaded) { $0.needs(for: e) }
             let problems = loaded.state.check(e, recorded: recordedType)
             if !problems.isEmpty { refusals += problems; continue }
             loaded.state.apply(e)
             batchTypes[e.id] = e.type
-            accepted.append((e, data, loaded.state.manager(of: e)))
+            accepted.append((e, index, loaded.state.manager(of: e)))
             next += 1
         }
         if !refusals.isEmpty { throw Refusals(refusals) }
 
         var prev = head.hash
-        for (e, data, manager) in accepted {
+        for (e, index, manager) in accepted {
             let type = e.type.rawValue, effective = e.effective.description, role = e.actor.role.rawValue
+            let data = forms[index].data
             let hash = Chain.hash(prev: prev, seq: e.seq, id: e.id, type: type, effective: effective, recorded: recorded,
                                   actorID: e.actor.id, actorRole: role, data: data)
             try insertEvent(seq: e.seq, [e.id, type, effective, recorded, e.actor.id, role, data,
-                                         Packed.encode(e.values), manager, prev, hash])
+                                         forms[index].packed, manager, prev, hash])
             prev = hash
         }
         let newHead = Head(seq: next - 1, hash: prev)

@@ -164,16 +164,8 @@ extension LedgerSession {
     /// Writes the rows of `refs`, in this order. Many rows are encoded on every core first
     /// (each row reads the state only), then written on this connection.
     func write(_ refs: [EntityRef], of state: LedgerState) throws {
-        guard refs.count >= 512 else {
-            for ref in refs { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try state.encode(ref)) }
-            return
-        }
-        let parts = ProcessInfo.processInfo.activeProcessorCount, size = (refs.count + parts - 1) / parts
-        let bodies = ThreadResults<Data?>(count: refs.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            for i in (p * size)..<min(refs.count, (p + 1) * size) { bodies.set(i, Result { try state.encode(refs[i]) }) }
-        }
-        for (i, ref) in refs.enumerated() { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: try bodies.get(i)) }
+        let bodies = try concurrentMap(refs) { try state.encode($0) }
+        for (ref, body) in zip(refs, bodies) { try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: body) }
     }
 
     /// Whether the checkpoint is not at the head (cheap: two indexed reads).

@@ -10,3 +10,18 @@ final class ThreadResults<T>: @unchecked Sendable {
     func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
     func get(_ i: Int) throws -> T { lock.lock(); defer { lock.unlock() }; return try slots[i]!.get() }
 }
+
+/// `transform` of every item, in order. From `threshold` items on, the items are cut into one
+/// run per core and the runs computed at once; the first failure in item order is thrown.
+func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ transform: @Sendable (S) throws -> T) throws -> [T] {
+    guard items.count >= threshold else { return try items.map(transform) }
+    let parts = ProcessInfo.processInfo.activeProcessorCount, size = (items.count + parts - 1) / parts
+    let runs = ThreadResults<[T]>(count: parts)
+    DispatchQueue.concurrentPerform(iterations: parts) { p in
+        runs.set(p, Result { try items[min(items.count, p * size)..<min(items.count, (p + 1) * size)].map(transform) })
+    }
+    var out: [T] = []
+    out.reserveCapacity(items.count)
+    for p in 0..<parts { out += try runs.get(p) }
+    return out
+}
