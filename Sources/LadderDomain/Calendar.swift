@@ -41,7 +41,18 @@ public struct Day: Hashable, Comparable, Sendable, TextCodable {
     }
 
     public var description: String {
-        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        }
+        // Ten bytes written in place (a small string, no allocation): every appended event's date is
+        // formatted for its row and its hash, and padding pieces cost ~2,500 instructions a date.
+        return String(unsafeUninitializedCapacity: 10) { b in
+            func put(_ i: Int, _ digit: Int) { b[i] = UInt8(ascii: "0") + UInt8(digit) }
+            put(0, year / 1000); put(1, year / 100 % 10); put(2, year / 10 % 10); put(3, year % 10)
+            b[4] = UInt8(ascii: "-"); put(5, month / 10); put(6, month % 10)
+            b[7] = UInt8(ascii: "-"); put(8, day / 10); put(9, day % 10)
+            return 10
+        }
     }
 
     public var halfYear: Period { Period(year: year, half: month <= 6 ? 1 : 2) }

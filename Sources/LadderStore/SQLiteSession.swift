@@ -97,15 +97,23 @@ struct SQLiteSession: LedgerSession {
         let h = stmt.sqliteStatement
         sqlite3_reset(h)
         sqlite3_bind_int64(h, 1, seq)
-        for (i, t) in columns.enumerated() {
-            if let t {
-                _ = t.withCString { sqlite3_bind_text(h, Int32(i + 2), $0, -1, SQLITE_TRANSIENT) }
-            } else {
-                sqlite3_bind_null(h, Int32(i + 2))
+        // Each text column is bound in place from the string's own UTF-8 storage, with its length (no
+        // copy per column, no strlen), by nesting one `withUTF8` per column around the step.
+        func bind(from i: Int) throws {
+            guard i < columns.count else {
+                defer { sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
+                let rc = sqlite3_step(h)
+                guard rc == SQLITE_DONE else { throw stepFailure(h, rc) }
+                return
+            }
+            guard var text = columns[i] else { sqlite3_bind_null(h, Int32(i + 2)); return try bind(from: i + 1) }
+            try text.withUTF8 { u in
+                let p = UnsafeRawPointer(u.baseAddress ?? StaticString("").utf8Start).assumingMemoryBound(to: CChar.self)
+                sqlite3_bind_text(h, Int32(i + 2), p, Int32(u.count), nil)  // nil: SQLITE_STATIC
+                try bind(from: i + 1)
             }
         }
-        let rc = sqlite3_step(h)
-        guard rc == SQLITE_DONE else { throw stepFailure(h, rc) }
+        try bind(from: 0)
     }
 
     func saveProjection(kind: String, key: String, body: Data?) throws {

@@ -11,6 +11,14 @@ import Testing
         #expect(Timestamp.rfc3339(millisecondsSinceEpoch: -1) == "1969-12-31T23:59:59.999Z")
     }
 
+    /// A day is written digit by digit; outside four-digit years it falls back to padding.
+    @Test func daysPrintAsTenCharacters() {
+        #expect(Day(year: 2026, month: 1, day: 5).description == "2026-01-05")
+        #expect(Day(year: 7, month: 12, day: 31).description == "0007-12-31")
+        #expect(Day(year: 12026, month: 10, day: 9).description == "12026-10-09")
+        #expect(Day("2031-06-30")?.description == "2031-06-30")
+    }
+
     @Test func agreesWithFoundationOverCenturies() {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
