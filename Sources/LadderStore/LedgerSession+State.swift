@@ -36,7 +36,10 @@ extension LedgerSession {
     func ensure(_ loaded: inout LoadedState, _ needs: (LedgerState) -> Set<Need>) throws {
         guard !loaded.complete else { return }
         for _ in 0..<8 {
-            let missing = needs(loaded.state).filter { !loaded.state.has($0) && !loaded.probed.contains($0) }  // `has` first: mostly true
+            let wanted = needs(loaded.state)
+            // The common case (a batch's evidence is preloaded): everything is here, and no set is built.
+            if wanted.allSatisfy({ loaded.state.has($0) }) { return }
+            let missing = wanted.filter { !loaded.state.has($0) && !loaded.probed.contains($0) }
             if missing.isEmpty { return }
             // Single rows by key go in one query per kind, before the managers loaded with their
             // evidence (a key range each), which then replace any bare manager row read here.

@@ -108,19 +108,34 @@ struct SQLiteSession: LedgerSession {
             }
             guard var text = columns[i] else { sqlite3_bind_null(h, Int32(i + 2)); return try bind(from: i + 1) }
             try text.withUTF8 { u in
-                let p = UnsafeRawPointer(u.baseAddress ?? StaticString("").utf8Start).assumingMemoryBound(to: CChar.self)
-                sqlite3_bind_text(h, Int32(i + 2), p, Int32(u.count), nil)  // nil: SQLITE_STATIC
+                sqlite3_bind_text(h, Int32(i + 2), LadderStore.text(u), Int32(u.count), nil)  // nil: SQLITE_STATIC
                 try bind(from: i + 1)
             }
         }
         try bind(from: 0)
     }
 
+    /// Through the C API, the body bound in place: an append or a replay writes thousands of rows, and
+    /// GRDB's argument conversion cost several times SQLite's own work per row.
     func saveProjection(kind: String, key: String, body: Data?) throws {
-        if let body {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO projection (kind, key, body) VALUES (?, ?, ?)").execute(arguments: [kind, key, body])
-        } else {
-            try db.cachedStatement(sql: "DELETE FROM projection WHERE kind = ? AND key = ?").execute(arguments: [kind, key])
+        let sql = body == nil ? "DELETE FROM projection WHERE kind = ? AND key = ?"
+                              : "INSERT OR REPLACE INTO projection (kind, key, body) VALUES (?, ?, ?)"
+        let h = try db.cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(h)
+        defer { sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
+        var kind = kind, key = key
+        try kind.withUTF8 { k in
+            try key.withUTF8 { q in
+                sqlite3_bind_text(h, 1, text(k), Int32(k.count), nil)  // nil: SQLITE_STATIC
+                sqlite3_bind_text(h, 2, text(q), Int32(q.count), nil)
+                func step() throws { let rc = sqlite3_step(h); guard rc == SQLITE_DONE else { throw stepFailure(h, rc) } }
+                guard let body else { return try step() }
+                try body.withUnsafeBytes { b in
+                    // A zero-length blob still needs an address: SQLite reads a null pointer as NULL.
+                    sqlite3_bind_blob(h, 3, b.baseAddress ?? UnsafeRawPointer(StaticString("").utf8Start), Int32(b.count), nil)
+                    try step()
+                }
+            }
         }
     }
 
@@ -141,6 +156,12 @@ func stepFailure(_ h: OpaquePointer, _ rc: Int32) -> DatabaseError {
     let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(h)))
     sqlite3_reset(h)
     return DatabaseError(resultCode: ResultCode(rawValue: rc), message: message)
+}
+
+/// UTF-8 bytes as the `char *` SQLite binds; an empty buffer (which may have no address) as "",
+/// since SQLite reads a null pointer as NULL.
+func text(_ u: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(u.baseAddress ?? StaticString("").utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 /// A text column of the current row, straight from SQLite's bytes; nil for NULL.
