@@ -131,8 +131,7 @@ struct SQLiteSession: LedgerSession {
                 func step() throws { let rc = sqlite3_step(h); guard rc == SQLITE_DONE else { throw stepFailure(h, rc) } }
                 guard let body else { return try step() }
                 try body.withUnsafeBytes { b in
-                    // A zero-length blob still needs an address: SQLite reads a null pointer as NULL.
-                    sqlite3_bind_blob(h, 3, b.baseAddress ?? UnsafeRawPointer(StaticString("").utf8Start), Int32(b.count), nil)
+                    sqlite3_bind_blob(h, 3, b.baseAddress ?? noBytes, Int32(b.count), nil)
                     try step()
                 }
             }
@@ -158,10 +157,13 @@ func stepFailure(_ h: OpaquePointer, _ rc: Int32) -> DatabaseError {
     return DatabaseError(resultCode: ResultCode(rawValue: rc), message: message)
 }
 
-/// UTF-8 bytes as the `char *` SQLite binds; an empty buffer (which may have no address) as "",
-/// since SQLite reads a null pointer as NULL.
+/// An address for an empty value: an empty buffer may have none, and SQLite binds a null pointer as NULL.
+/// (A static string's bytes: read-only, never freed.)
+var noBytes: UnsafeRawPointer { UnsafeRawPointer(StaticString("").utf8Start) }
+
+/// UTF-8 bytes as the `char *` SQLite binds (an empty buffer as "").
 func text(_ u: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
-    UnsafeRawPointer(u.baseAddress ?? StaticString("").utf8Start).assumingMemoryBound(to: CChar.self)
+    (u.baseAddress.map(UnsafeRawPointer.init) ?? noBytes).assumingMemoryBound(to: CChar.self)
 }
 
 /// A text column of the current row, straight from SQLite's bytes; nil for NULL.
