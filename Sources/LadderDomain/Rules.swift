@@ -13,14 +13,17 @@ extension LedgerState {
             refuse(.policyInvalid, "effective", "no policy is in force on \(e.effective); adopt one effective on or before that date")
             return out
         }
-        // Grades and instruments are the policy's.
-        for spec in e.type.fields {
-            guard let p = policy, let v = e.text(spec.name) else { continue }
-            if spec.kind == .grade && p.rank(of: v) == nil {
-                refuse(.badField, "data.\(spec.name)", "\(v) is not a grade of the policy in force (\(p.ladder.joined(separator: " → ")))")
-            }
-            if spec.kind == .instrument && p.instruments[v] == nil {
-                refuse(.badField, "data.\(spec.name)", "\(v) is not an instrument of the policy in force")
+        // Grades and instruments are the policy's. (Unwrapped once: each binding of a `Policy` copies
+        // its twenty-odd fields, a retain and a release each.)
+        if let p = policy {
+            for spec in e.type.fields where spec.kind == .grade || spec.kind == .instrument {
+                guard let v = e.text(spec.name) else { continue }
+                if spec.kind == .grade && p.rank(of: v) == nil {
+                    refuse(.badField, "data.\(spec.name)", "\(v) is not a grade of the policy in force (\(p.ladder.joined(separator: " → ")))")
+                }
+                if spec.kind == .instrument && p.instruments[v] == nil {
+                    refuse(.badField, "data.\(spec.name)", "\(v) is not an instrument of the policy in force")
+                }
             }
         }
         if !out.isEmpty { return out }
