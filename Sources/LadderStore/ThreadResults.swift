@@ -13,7 +13,8 @@ final class ThreadResults<T>: @unchecked Sendable {
 
 /// `transform` of every item, in order. From `threshold` items on, the items are cut into one
 /// run per core and the runs computed at once; the first failure in item order is thrown.
-func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ transform: @Sendable (S) throws -> T) throws -> [T] {
+/// (Public for the CLI's parse of JSON Lines, which splits its work the same way.)
+public func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ transform: @Sendable (S) throws -> T) throws -> [T] {
     guard items.count >= threshold else { return try items.map(transform) }
     let parts = ProcessInfo.processInfo.activeProcessorCount, size = (items.count + parts - 1) / parts
     let runs = ThreadResults<[T]>(count: parts)

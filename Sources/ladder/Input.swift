@@ -1,5 +1,6 @@
 import Foundation
 import LadderDomain
+import LadderStore
 
 /// Reads a whole input: a file path, or standard input for `-` or nothing.
 func readInput(_ path: String?) throws -> [UInt8] {
@@ -14,32 +15,20 @@ func readInput(_ path: String?) throws -> [UInt8] {
 /// Lines are independent, so large inputs are parsed on every core.
 func parseJSONLines(_ bytes: [UInt8]) throws -> [Event] {
     let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-    let parts = lines.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-    let size = (lines.count + parts - 1) / max(parts, 1)
-    let results = ChunkResults(count: parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-        var events: [Event] = [], problems: [Refusal] = []
-        for n in (p * size)..<min(lines.count, (p + 1) * size) {
-            var line = lines[n]
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            switch Envelope.parse(Array(line), label: "line \(n + 1)") {
-            case .success(let e): events.append(e)
-            case .failure(let r): problems += r.all
-            }
-        }
-        results.set(p, events, problems)
+    let parsed = try concurrentMap(Array(lines.enumerated()), threshold: 2_000) { (n, line) -> Result<Event, Refusals>? in
+        var line = line
+        if line.last == 0x0D { line = line.dropLast() }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+        return Envelope.parse(Array(line), label: "line \(n + 1)")
     }
-    let (events, problems) = results.joined()
+    var events: [Event] = [], problems: [Refusal] = []
+    events.reserveCapacity(parsed.count)
+    for case let r? in parsed {
+        switch r {
+        case .success(let e): events.append(e)
+        case .failure(let r): problems += r.all
+        }
+    }
     if !problems.isEmpty { throw Refusals(problems) }
     return events
-}
-
-/// Per-chunk results of a parallel parse, joined back in input order.
-final class ChunkResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [([Event], [Refusal])]
-    init(count: Int) { parts = Array(repeating: ([], []), count: count) }
-    func set(_ i: Int, _ events: [Event], _ problems: [Refusal]) { lock.lock(); parts[i] = (events, problems); lock.unlock() }
-    func joined() -> ([Event], [Refusal]) { (parts.flatMap(\.0), parts.flatMap(\.1)) }
 }
