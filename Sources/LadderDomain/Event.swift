@@ -114,23 +114,49 @@ public enum Packed {
 
     /// Decodes what `encode` wrote for `type`; nil if the text is not such.
     public static func decode(_ text: String, type: EventType) -> [FieldValue]? {
-        guard let row = PackedRow(text, type: type) else { return nil }
+        var text = text
+        return text.withUTF8 { decode($0, type: type) }
+    }
+
+    /// The same from the column's bytes as the store hands them over: split in one pass,
+    /// with no copy of the whole text (a replay decodes every event of the log).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, type: EventType) -> [FieldValue]? {
+        let specs = type.fields
         var values: [FieldValue] = []
-        values.reserveCapacity(row.parts.count)
-        for (spec, r) in zip(type.fields, row.parts) {
-            if row.isAbsent(r) { values.append(.absent); continue }
-            let part = String(decoding: row.bytes[r], as: UTF8.self)
-            switch spec.kind {
+        values.reserveCapacity(specs.count)
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x1F {
+            guard values.count < specs.count else { return nil }
+            let part = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            start = i + 1
+            if part.count == 1 && part[0] == 0x1E { values.append(.absent); continue }
+            switch specs[values.count].kind {
             case .number, .score100, .count:
-                guard let d = Double(part) else { return nil }
+                guard let d = number(part) else { return nil }
                 values.append(.number(d))
-            case .bool: values.append(.bool(part == "1"))
+            case .bool: values.append(.bool(part.count == 1 && part[0] == UInt8(ascii: "1")))
             case .object:
-                guard let j = try? JSONParser.parse(part) else { return nil }
+                guard let j = try? JSONParser.parse(String(decoding: part, as: UTF8.self)) else { return nil }
                 values.append(.object(j))
-            default: values.append(.text(part))
+            default: values.append(.text(String(decoding: part, as: UTF8.self)))
             }
         }
-        return values
+        return values.count == specs.count ? values : nil
+    }
+
+    /// A canonical number's value. Most are small integers, read digit by digit (exact below
+    /// 2^53); the rest (fractions, exponents, a negative zero) go through `Double(String)`.
+    static func number(_ part: UnsafeBufferPointer<UInt8>) -> Double? {
+        let negative = part.first == UInt8(ascii: "-")
+        let digits = part.count - (negative ? 1 : 0)
+        if digits > 0 && digits <= 15 {
+            var n = 0, integral = true
+            for b in part[(negative ? 1 : 0)...] {
+                guard b >= 0x30 && b <= 0x39 else { integral = false; break }
+                n = n * 10 + Int(b - 0x30)
+            }
+            if integral && !(negative && n == 0) { return Double(negative ? -n : n) }
+        }
+        return Double(String(decoding: part, as: UTF8.self))
     }
 }

@@ -32,16 +32,11 @@ extension LedgerState {
     /// The record rows and cohorts `evict(before:)` would drop.
     public func evictable(before cutoff: String) -> [EntityRef] {
         var out: [EntityRef] = []
+        // By index through `values`: reading the lists in place, not copying each manager.
         var i = managers.startIndex
         while i != managers.endIndex {
-            // By index, not `for e in list`: reading one field, not copying each piece.
-            var buckets = Set<String>()
-            for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
-                let items = managers.values[i][keyPath: list]
-                for j in items.indices where items[j].bucket < cutoff { buckets.insert(items[j].bucket) }
-            }
             let m = managers.keys[i]
-            for b in buckets { out.append(EntityRef(kind: .record, key: m + "|" + b)) }
+            for b in managers.values[i].buckets(before: cutoff) { out.append(EntityRef(kind: .record, key: m + "|" + b)) }
             managers.formIndex(after: &i)
         }
         for k in cohorts.keys where LedgerState.cycle(ofCohort: k) < cutoff { out.append(EntityRef(kind: .cohort, key: k)) }

@@ -102,16 +102,48 @@ extension LedgerState {
     }
 
     /// Every entity, for a full rebuild.
-    public mutating func markAllDirty() {
-        for p in policies { touch(.policy, String(p.seq)) }
-        for k in units.keys { touch(.unit, k) }
-        for k in grants.keys { touch(.actor, k) }
-        for (k, m) in managers {
-            touch(.manager, k)
-            for e in m.assessments + m.reviews + m.ratings + m.classes { touch(.record, "\(k)|\(e.bucket)") }
+    public mutating func markAllDirty() { dirty.formUnion(allRefs()) }
+
+    /// Every entity this state holds: what a rebuild writes at its end.
+    public func allRefs() -> [EntityRef] {
+        var out: [EntityRef] = []
+        out.reserveCapacity(managers.count * 12 + applications.count + windows.count * 2)
+        for p in policies { out.append(EntityRef(kind: .policy, key: String(p.seq))) }
+        for k in units.keys { out.append(EntityRef(kind: .unit, key: k)) }
+        for k in grants.keys { out.append(EntityRef(kind: .actor, key: k)) }
+        for m in managers.keys { out += refs(ofManager: m) }
+        for k in windows.keys {
+            out.append(EntityRef(kind: .window, key: k.description))
+            out.append(EntityRef(kind: .windowApplications, key: k.description))
         }
-        for k in windows.keys { touch(.window, k.description); touch(.windowApplications, k.description) }
-        for k in applications.keys { touch(.application, k) }
-        for k in cohorts.keys { touch(.cohort, k) }
+        for k in applications.keys { out.append(EntityRef(kind: .application, key: k)) }
+        for k in cohorts.keys { out.append(EntityRef(kind: .cohort, key: k)) }
+        return out
+    }
+
+    /// A manager's row and the half-year record rows of the evidence held for it.
+    public func refs(ofManager m: String) -> [EntityRef] {
+        guard let s = managers[m] else { return [] }
+        return [EntityRef(kind: .manager, key: m)] + s.buckets(before: nil).map { EntityRef(kind: .record, key: m + "|" + $0) }
+    }
+}
+
+extension ManagerState {
+    /// The distinct half-years of the evidence held (those before `cutoff`, when given).
+    /// Each list is in log order, so its pieces come in runs of one half-year: a bucket is
+    /// checked against the set only where the run changes.
+    func buckets(before cutoff: String?) -> [String] {
+        var seen: [String] = []
+        for list in [assessments, reviews, ratings, classes] {
+            var last: String?
+            for j in list.indices {
+                let b = list[j].bucket
+                if let cutoff, b >= cutoff { continue }
+                if b == last { continue }
+                last = b
+                if !seen.contains(b) { seen.append(b) }
+            }
+        }
+        return seen
     }
 }

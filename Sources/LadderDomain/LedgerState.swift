@@ -17,6 +17,10 @@ public struct LedgerState: Sendable {
     /// `instrument|cycle` → the standing scores on it: what percentiles read.
     public var cohorts: [String: Cohort] = [:]
     public var dirty: Set<EntityRef> = []
+    /// Whether folds note in `dirty` what they change. A rebuild turns it off: it writes
+    /// every entity it holds (`allRefs`), so a key string and a set insert per event
+    /// would be wasted. Not persisted.
+    public var tracksChanges = true
     /// Evidence filed before this half-year (and cohorts of earlier cycles) was dropped
     /// from memory by a long replay (LedgerState+Eviction.swift). Not persisted.
     public var evictedBefore: String?
@@ -118,16 +122,50 @@ public struct LedgerState: Sendable {
         }
     }
 
-    mutating func touch(_ kind: EntityRef.Kind, _ key: String) { dirty.insert(EntityRef(kind: kind, key: key)) }
+    /// The key is built only when changes are tracked.
+    @inline(__always)
+    mutating func touch(_ kind: EntityRef.Kind, _ key: @autoclosure () -> String) {
+        if tracksChanges { dirty.insert(EntityRef(kind: kind, key: key())) }
+    }
+
+    /// Folds `events[start..<end]` in order, and stops before the first event that reaches
+    /// evidence or a cohort a rebuild dropped (`reachesEvicted`): returns its index (the caller
+    /// reads back what it needs, then applies it), or `end` when all were folded. The
+    /// rebuild's hot loop, kept here so that the state is changed in place: a fold through a
+    /// closure that captures the state copied all of it for each non-mutating call.
+    public mutating func apply(_ events: [Event], from start: Int, to end: Int, latest: inout Day?) -> Int {
+        events.withUnsafeBufferPointer { buf in
+            var i = start
+            while i < end {
+                let e = buf.baseAddress! + i  // read in place, never copied out of the chunk
+                // Evidence (nine events in ten): its half-year found once, for both questions.
+                if let b = LedgerState.bucket(of: e.pointee) {
+                    if let before = evictedBefore, b < before { return i }
+                    recordEvidence(e.pointee, bucket: b)
+                } else {
+                    if evictedBefore != nil && reachesEvicted(e.pointee) { return i }
+                    apply(e.pointee)
+                }
+                let day = e.pointee.effective
+                if latest.map({ day > $0 }) ?? true { latest = day }
+                i += 1
+            }
+            return i
+        }
+    }
 
     func step(_ e: Event) -> Step {
         Step(seq: e.seq, event: e.id, type: e.type.rawValue, actor: e.actor.id, role: e.actor.role.rawValue, effective: e.effective)
     }
 
     mutating func recordEvidence(_ e: Event) {
+        if let bucket = LedgerState.bucket(of: e) { recordEvidence(e, bucket: bucket) }
+    }
+
+    /// Files an evidence event under its manager and half-year (`bucket(of:)`).
+    mutating func recordEvidence(_ e: Event, bucket: String) {
         // Positional reads: the manager is field 0 of every evidence type (Catalogue).
         let m = e.text(at: 0)
-        guard let bucket = LedgerState.bucket(of: e) else { return }
         // One lookup, then changed in place through `values`: the dictionary's optional
         // subscript would copy the whole manager back in (a retain per field, per event).
         guard let i = managers.index(forKey: m) else { return }
@@ -150,7 +188,8 @@ public struct LedgerState: Sendable {
         }
         if indexesEvidence { evidence[e.id] = m }
         touch(.record, m + "|" + ev.bucket)
-        if e.type == .assessmentRecorded { refreshCohort(m, instrument: ev.key, cycle: ev.cycle, was: standing) }
+        // The piece just filed is the standing result of its instrument and cycle now.
+        if e.type == .assessmentRecorded { moveInCohort(instrument: ev.key, cycle: ev.cycle, from: standing, to: ev.score) }
     }
 
     /// `YYYY-MM` → `YYYYH1` / `YYYYH2`, without parsing (the month is validated at append).
@@ -171,7 +210,7 @@ public struct LedgerState: Sendable {
                     touched = (a.key, a.cycle, s.assessment(a.key, cycle: a.cycle)?.score)
                 }
                 s[keyPath: list][i].voided = true
-                touch(.record, "\(m)|\(s[keyPath: list][i].bucket)")
+                touch(.record, m + "|" + s[keyPath: list][i].bucket)
             }
         }
         managers[m] = s
@@ -181,8 +220,12 @@ public struct LedgerState: Sendable {
     /// Keeps the cohort of one instrument and cycle in step with a manager's standing
     /// result, which was `old` before the event just folded.
     mutating func refreshCohort(_ m: String, instrument: String, cycle: String, was old: Double?) {
-        let key = "\(instrument)|\(cycle)"
-        cohorts[key, default: Cohort()].move(from: old, to: managers[m]?.assessment(instrument, cycle: cycle)?.score)
+        moveInCohort(instrument: instrument, cycle: cycle, from: old, to: managers[m]?.assessment(instrument, cycle: cycle)?.score)
+    }
+
+    mutating func moveInCohort(instrument: String, cycle: String, from old: Double?, to new: Double?) {
+        let key = instrument + "|" + cycle
+        cohorts[key, default: Cohort()].move(from: old, to: new)
         touch(.cohort, key)
     }
 

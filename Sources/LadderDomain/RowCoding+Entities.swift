@@ -39,17 +39,22 @@ extension EvidenceRecord {
     /// The record row of one half-year of `m`'s evidence, written from its lists in
     /// place: `EvidenceRecord(…).row` without copying the pieces out first.
     static func row(of m: ManagerState, bucket b: String) -> [UInt8] {
-        var w = RowWriter()
-        for list in [m.assessments, m.reviews, m.ratings, m.classes] {
-            var n: UInt64 = 0
-            for i in list.indices where list[i].bucket == b { n += 1 }
-            w.uint(n)
-            for i in list.indices where list[i].bucket == b { write(&w, list[i]) }
+        var w = RowWriter(capacity: 768)
+        func put(_ list: [Evidence]) {
+            // Through the buffer: each piece is read where it lies, not copied out (a retain
+            // and a release of its five strings).
+            list.withUnsafeBufferPointer { buf in
+                var n: UInt64 = 0
+                for i in buf.indices where buf[i].bucket == b { n += 1 }
+                w.uint(n)
+                for i in buf.indices where buf[i].bucket == b { write(&w, buf[i]) }
+            }
         }
+        put(m.assessments); put(m.reviews); put(m.ratings); put(m.classes)
         return w.bytes
     }
 
-    static func write(_ w: inout RowWriter, _ e: Evidence) {
+    static func write(_ w: inout RowWriter, _ e: borrowing Evidence) {
         w.str(e.event); w.int(e.seq); w.day(e.effective); w.str(e.key); w.str(e.cycle)
         w.opt(e.score) { $0.double($1) }; w.opt(e.value) { $0.str($1) }; w.bool(e.voided); w.str(e.bucket)
     }

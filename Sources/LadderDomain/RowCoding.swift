@@ -18,6 +18,9 @@ public struct RowCodingError: Error, CustomStringConvertible {
 struct RowWriter {
     private(set) var bytes: [UInt8] = [RowCoding.tag]
 
+    init() {}
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
     mutating func uint(_ v: UInt64) {
         var v = v
         while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
@@ -26,8 +29,9 @@ struct RowWriter {
     mutating func int(_ v: Int64) { uint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
     mutating func int(_ v: Int) { int(Int64(v)) }
     mutating func str(_ s: String) {
-        var s = s
-        s.withUTF8 { u in uint(UInt64(u.count)); bytes.append(contentsOf: u) }
+        func put(_ u: UnsafeBufferPointer<UInt8>) { uint(UInt64(u.count)); bytes.append(contentsOf: u) }
+        // A native string lends its bytes in place (`withUTF8` needs a mutable copy first).
+        if s.utf8.withContiguousStorageIfAvailable(put) == nil { var s = s; s.withUTF8(put) }
     }
     mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
     mutating func double(_ d: Double) {

@@ -195,69 +195,74 @@ extension LedgerSession {
         return true
     }
 
-    /// Drops and rebuilds every projection row from the log, reading it in
-    /// pages of `page` events. Between pages, evidence and cohorts of half-years
-    /// more than a year behind the log are written out and dropped from memory
+    /// Drops and rebuilds every projection row from the log. Each time the fold
+    /// has passed another `page` events, evidence and cohorts of half-years more
+    /// than a year behind the log are written out and dropped from memory
     /// (LedgerState+Eviction.swift), so memory stays flat as the log grows; an
-    /// event reaching back into them has them read back first.
+    /// event reaching back into them has them read back first. The fold notes no
+    /// changes: everything it holds is written, when evicted or at the end. The log
+    /// is read in one pass (on a second thread, for SQLite), eviction included.
     func rebuild(page: Int64 = RebuildTuning.page) throws -> (events: Int64, entities: Int) {
         try clearProjections()
         let head = try head()
         var state = LedgerState()
         state.indexesEvidence = false  // a void's owner comes from the log (Event.subject)
+        state.tracksChanges = false
         var written = Set<EntityRef>()
         var latest: Day?
-        var seq: Int64 = 0
-        while seq < head.seq {
-            let upper = min(seq + page, head.seq)
-            try fold(since: seq, through: upper, into: &state, written: &written, latest: &latest)
-            seq = upper
-            if seq < head.seq, let latest, case let cutoff = latest.halfYear.previous.previous.description,
-               cutoff > state.evictedBefore ?? "" {
-                try save(Set(state.evictable(before: cutoff)).intersection(state.dirty), of: &state, into: &written)
-                state.evict(before: cutoff)
+        var boundary = page
+        try eventChunks(since: 0, through: head.seq) { chunk in
+            var i = 0
+            while i < chunk.count {
+                if chunk[i].seq > boundary {
+                    while chunk[i].seq > boundary { boundary += page }
+                    if let latest, case let cutoff = latest.halfYear.previous.previous.description,
+                       cutoff > state.evictedBefore ?? "" {
+                        try save(state.evictable(before: cutoff), of: &state, into: &written)
+                        state.evict(before: cutoff)
+                    }
+                }
+                let end = chunk[i...].firstIndex { $0.seq > boundary } ?? chunk.count
+                i = state.apply(chunk, from: i, to: end, latest: &latest)
+                if i < end {  // an event reaching back into what was evicted
+                    let e = chunk[i]
+                    try readBack(for: e, into: &state, written: &written)
+                    state.apply(e)
+                    if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
+                    i += 1
+                }
             }
         }
-        try save(state.dirty, of: &state, into: &written)
+        try save(state.allRefs(), of: &state, into: &written)
         try setCheckpoint(head)
         return (head.seq, written.count)
     }
 
-    /// One page of a rebuild. The state is an `inout` parameter, not a variable the
-    /// closure captures: reading a captured variable copies the whole state per event.
-    private func fold(since: Int64, through: Int64, into state: inout LedgerState, written: inout Set<EntityRef>,
-                      latest: inout Day?) throws {
-        try events(since: since, through: through) { e in
-            if state.reachesEvicted(e) {
-                try save(state.dirty, of: &state, into: &written)
-                try readBack(for: e, into: &state)
-            }
-            state.apply(e)
-            if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
-        }
-    }
-
-    private func save(_ refs: Set<EntityRef>, of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
+    private func save(_ refs: [EntityRef], of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
         // In key order: the rows go into the table's B-tree in sequence, not scattered.
         try write(refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }), of: state)
-        state.dirty.subtract(refs)
         written.formUnion(refs)
     }
 
-    /// Reads back (after every change was written) the manager rows and cohorts
-    /// an event needs that a rebuild had dropped from memory.
-    private func readBack(for e: Event, into state: inout LedgerState) throws {
+    /// Reads back the manager rows and cohorts an event needs that a rebuild had
+    /// dropped from memory. A manager is read back whole, so what is held of it is
+    /// written first.
+    private func readBack(for e: Event, into state: inout LedgerState, written: inout Set<EntityRef>) throws {
+        func reload(_ m: String) throws {
+            try save(state.refs(ofManager: m), of: &state, into: &written)
+            try loadManager(m, into: &state)
+        }
         for _ in 0..<2 {
             for need in state.needs(for: e) {
                 switch need {
-                case .manager(let m): if state.managers[m] != nil { try loadManager(m, into: &state) }
+                case .manager(let m): if state.managers[m] != nil { try reload(m) }
                 case .cohort(let c): if state.cohorts[c] == nil { try loadRow(kind: "cohort", key: c, into: &state) }
                 case .owner(let id):
                     if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) {
-                        try loadManager(m, into: &state)
+                        try reload(m)
                         state.indexEvidence(id, of: m)
                     }
-                case .evidence(let m, _): if state.managers[m] != nil { try loadManager(m, into: &state) }
+                case .evidence(let m, _): if state.managers[m] != nil { try reload(m) }
                 case .application, .managerRow, .windowApplications: break  // never dropped
                 }
             }

@@ -78,15 +78,18 @@ struct SQLiteSession: LedgerSession {
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
+        try SQLiteStore.events(db, since: since, through: through, visit)
+    }
+
+    func eventChunks(since: Int64, through: Int64?, _ visit: ([Event]) throws -> Void) throws {
         // A short read is not worth a thread and a connection.
         guard let prefetch, (through ?? .max) - since > RebuildTuning.prefetchAbove else {
-            return try SQLiteStore.events(db, since: since, through: through, visit)
+            return try chunked(since: since, through: through, visit)
         }
         let reader = EventPrefetch(path: prefetch.path, configuration: prefetch.configuration, since: since, through: through)
         defer { reader.stop() }
-        // By index: each event is lent to `visit`, not copied out of the chunk.
         var chunk: [Event] = []
-        while try reader.next(&chunk) { for i in chunk.indices { try visit(chunk[i]) } }
+        while try reader.next(&chunk) { try visit(chunk) }
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {

@@ -43,6 +43,10 @@ extension SQLiteStore {
         // Column bytes straight from SQLite: GRDB's row values cost more than the decoding.
         let h = stmt.sqliteStatement
         func text(_ i: Int32) -> String? { columnText(h, i) }
+        func packed(_ h: OpaquePointer, _ i: Int32, _ type: EventType) -> [FieldValue]? {
+            guard let p = sqlite3_column_text(h, i) else { return nil }
+            return Packed.decode(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))), type: type)
+        }
         while true {
             let rc = sqlite3_step(h)
             if rc == SQLITE_DONE { break }
@@ -50,7 +54,7 @@ extension SQLiteStore {
             let seq = sqlite3_column_int64(h, 0)
             guard let id = text(1), let type = text(2).flatMap({ EventType.named[$0] }), let day = text(3).flatMap(Day.init),
                   let actor = text(4), let role = text(5).flatMap(Role.init(rawValue:)),
-                  let values = text(6).flatMap({ Packed.decode($0, type: type) }) else {
+                  let values = packed(h, 6, type) else {
                 throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
             }
             var e = Event(seq: seq, id: id, type: type, effective: day, actor: Actor(id: actor, role: role), values: values)

@@ -86,6 +86,25 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
         let policy: [FieldValue] = [.object(.object(["a": .array([.int(1), .string("\u{1F}")])]))]
         #expect(Packed.decode(Packed.encode(policy), type: .policyAdopted) == policy)
     }
+
+    /// Integers are read digit by digit, the rest through `Double(String)`: both must give
+    /// back exactly the number written.
+    @Test func packedNumbersRoundTripExactly() throws {
+        let numbers: [Double] = [0, 7, -7, 82.5, -0.25, 100, 123_456_789_012_345, 9_007_199_254_740_993, 1e21, 1.5e-7]
+        for d in numbers {
+            let values: [FieldValue] = [.text("M-1"), .text("2026H1"), .text("knowledge-80"), .number(d)]
+            let back = try #require(Packed.decode(Packed.encode(values), type: .assessmentRecorded))
+            guard case .number(let got) = back[3] else { Issue.record("\(d): not a number"); continue }
+            #expect(got == d && got.sign == d.sign, "\(d) came back as \(got)")
+        }
+        // A negative zero (never written: canonical numbers print it as 0) reads as `Double("-0")` does.
+        let zero = Packed.decode("M-1\u{1F}2026H1\u{1F}k\u{1F}-0", type: .assessmentRecorded)?[3]
+        guard case .number(let z)? = zero else { Issue.record("-0: \(String(describing: zero))"); return }
+        #expect(z == 0 && z.sign == .minus)
+        #expect(Packed.decode("M-1\u{1F}2026H1\u{1F}k\u{1F}8x", type: .assessmentRecorded) == nil)
+        #expect(Packed.decode("M-1\u{1F}2026H1\u{1F}k\u{1F}-", type: .assessmentRecorded) == nil)
+        #expect(Packed.decode("M-1\u{1F}2026H1\u{1F}k\u{1F}1\u{1F}extra", type: .assessmentRecorded) == nil)
+    }
 }
 
 @Suite struct CanonicalDataTests {

@@ -118,4 +118,37 @@ import Testing
         #expect(copy.grants == s.grants)
         #expect(copy.policies == s.policies)
     }
+
+    /// A rebuild folds without noting changes and writes `allRefs()` instead: that must be
+    /// every row the tracked folds of an append would have written, and nothing else.
+    @Test func everyEntityHeldIsEveryEntityTheFoldsTouched() {
+        var events = start
+        for (i, m) in ["M-1", "M-2"].enumerated() {
+            if m != "M-1" {
+                events.append(ev(.managerEnrolled, "2026-01-02", "hr", .hr, [.text(m), .text("x"), .text("cs"), .text("junior"), .text("S-1"), .text("S-9")]))
+            }
+            events.append(Event(seq: 0, id: "as-\(m)", type: .assessmentRecorded, effective: Day("2026-06-30")!, actor: Actor(id: "hr", role: .hr),
+                                values: [.text(m), .text("2026H1"), .text("knowledge-80"), .number(60 + Double(i))]))
+            events.append(ev(.reviewSubmitted, "2026-06-30", m, .examinee, [.text(m), .text("2026H1"), .text("self"), .number(70)]))
+            for month in ["2026-06", "2026-07", "2026-12"] {
+                events.append(ev(.performanceRated, month + "-28", "S-1", .superior, [.text(m), .text(month), .text("A")]))
+            }
+        }
+        events.append(ev(.eventVoided, "2027-01-05", "hr", .hr, [.text("as-M-2"), .text("wrong sheet")]))
+        let (tracked, r) = fold(events)
+        #expect(r.isEmpty)
+        #expect(tracked.dirty.contains(EntityRef(kind: .record, key: "M-1|2026H2")))
+        #expect(Set(tracked.allRefs()) == tracked.dirty)
+        #expect(tracked.allRefs().count == tracked.dirty.count)  // no entity twice
+
+        var untracked = LedgerState()
+        untracked.tracksChanges = false
+        var latest: Day?
+        let numbered = events.enumerated().map { i, e in var e = e; e.seq = Int64(i + 1); return e }
+        #expect(untracked.apply(numbered, from: 0, to: numbered.count, latest: &latest) == numbered.count)
+        #expect(untracked.dirty.isEmpty)
+        #expect(latest == Day("2027-01-05"))
+        #expect(untracked.managers == tracked.managers && untracked.cohorts == tracked.cohorts)
+        #expect(Set(untracked.allRefs()) == tracked.dirty)
+    }
 }
