@@ -1,3 +1,5 @@
+import Foundation
+
 /// A long replay keeps at hand only the evidence of recent half-years: older
 /// record rows and cohorts are written out and dropped (`evict`), so replay's
 /// memory follows the number of managers, not the length of the log. An
@@ -29,47 +31,76 @@ extension LedgerState {
         return b < before
     }
 
-    /// The record rows and cohorts `evict(before:)` would drop.
-    public func evictable(before cutoff: String) -> [EntityRef] {
-        var out: [EntityRef] = []
-        // By index through `values`: reading the lists in place, not copying each manager.
-        var i = managers.startIndex
-        while i != managers.endIndex {
-            let m = managers.keys[i]
-            for b in managers.values[i].buckets(before: cutoff) { out.append(EntityRef(kind: .record, key: m + "|" + b)) }
-            managers.formIndex(after: &i)
-        }
-        for k in cohorts.keys where LedgerState.cycle(ofCohort: k) < cutoff { out.append(EntityRef(kind: .cohort, key: k)) }
-        return out
-    }
-
-    /// Drops the evidence filed before `cutoff` and the cohorts of earlier cycles.
-    /// The caller has written their rows (`evictable`) first.
-    public mutating func evict(before cutoff: String) {
+    /// Takes the evidence filed before `cutoff`, and the cohorts of earlier cycles, out of
+    /// memory in one pass over what is held, and returns them as the rows they make, for
+    /// the caller to write (a rebuild writes everything it holds). Each half-year row is
+    /// whole: all of a half-year's pieces held lie before the cutoff, or none do.
+    public mutating func evict(before cutoff: String) -> Evicted {
+        var out = Evicted()
         // In place through `values`: no copy of the manager or its lists. (Not `for i in
         // managers.indices`: that collection holds the dictionary, which then copies on write.)
         var i = managers.startIndex
         while i != managers.endIndex {
-            LedgerState.drop(&managers.values[i].assessments, &evidence, before: cutoff)
-            LedgerState.drop(&managers.values[i].reviews, &evidence, before: cutoff)
-            LedgerState.drop(&managers.values[i].ratings, &evidence, before: cutoff)
-            LedgerState.drop(&managers.values[i].classes, &evidence, before: cutoff)
+            let m = managers.keys[i]
+            let a = LedgerState.take(&managers.values[i].assessments, &evidence, before: cutoff)
+            let r = LedgerState.take(&managers.values[i].reviews, &evidence, before: cutoff)
+            let p = LedgerState.take(&managers.values[i].ratings, &evidence, before: cutoff)
+            let c = LedgerState.take(&managers.values[i].classes, &evidence, before: cutoff)
+            if !(a.isEmpty && r.isEmpty && p.isEmpty && c.isEmpty) {
+                let held = EvidenceRecord(assessments: a, reviews: r, ratings: p, classes: c)
+                let buckets = ManagerState.buckets(in: [a, r, p, c], before: nil)
+                if buckets.count == 1 {
+                    out.records.append((m + "|" + buckets[0], held))
+                } else {
+                    for b in buckets { out.records.append((m + "|" + b, held.only(bucket: b))) }
+                }
+            }
             managers.formIndex(after: &i)
         }
-        for k in Array(cohorts.keys) where LedgerState.cycle(ofCohort: k) < cutoff { cohorts[k] = nil }
+        for k in Array(cohorts.keys) where LedgerState.cycle(ofCohort: k) < cutoff {
+            out.cohorts.append((k, cohorts.removeValue(forKey: k)!))
+        }
+        out.records.sort { $0.key < $1.key }
+        out.cohorts.sort { $0.key < $1.key }
         evictedBefore = max(evictedBefore ?? cutoff, cutoff)
+        return out
     }
 
-    private static func drop(_ list: inout [Evidence], _ evidence: inout [String: String], before cutoff: String) {
-        if !evidence.isEmpty { for i in list.indices where list[i].bucket < cutoff { evidence[list[i].event] = nil } }
-        // Nearly always the old pieces lead the list (it is in log order): drop that prefix in
-        // one move. `removeAll(where:)` swaps pieces one by one, retaining and releasing each field.
+    /// Removes from `list` the pieces filed before `cutoff` and returns them, in order.
+    private static func take(_ list: inout [Evidence], _ evidence: inout [String: String], before cutoff: String) -> [Evidence] {
+        // Nearly always the old pieces lead the list (it is in log order): that prefix moves out
+        // in one piece. `removeAll(where:)` would swap pieces one by one, retaining and releasing each field.
         let k = list.firstIndex { $0.bucket >= cutoff } ?? list.endIndex
-        if !list[k...].contains(where: { $0.bucket < cutoff }) { list.removeSubrange(..<k) } else { list.removeAll { $0.bucket < cutoff } }
+        var old: [Evidence]
+        if !list[k...].contains(where: { $0.bucket < cutoff }) {
+            old = Array(list[..<k])
+            list.removeSubrange(..<k)
+        } else {
+            old = list.filter { $0.bucket < cutoff }
+            list.removeAll { $0.bucket < cutoff }
+        }
+        if !evidence.isEmpty { for e in old { evidence[e.event] = nil } }
+        return old
     }
 
     /// `instrument|cycle` → cycle.
     static func cycle(ofCohort key: String) -> Substring {
         key.lastIndex(of: "|").map { key[key.index(after: $0)...] } ?? Substring(key)
+    }
+}
+
+/// What `evict(before:)` took out of memory, as rows: half-year records (key
+/// `manager|half-year`) and cohorts (key `instrument|cycle`), each in key order.
+public struct Evicted: Sendable {
+    var records: [(key: String, record: EvidenceRecord)] = []
+    var cohorts: [(key: String, cohort: Cohort)] = []
+
+    public var count: Int { cohorts.count + records.count }
+
+    /// Row `i`, encoded: the cohorts, then the records (the store's key order).
+    public func row(_ i: Int) -> (ref: EntityRef, body: Data) {
+        if i < cohorts.count { return (EntityRef(kind: .cohort, key: cohorts[i].key), Data(CohortCoding.encode(cohorts[i].cohort))) }
+        let r = records[i - cohorts.count]
+        return (EntityRef(kind: .record, key: r.key), Data(r.record.row))
     }
 }

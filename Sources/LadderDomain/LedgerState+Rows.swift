@@ -130,11 +130,15 @@ extension LedgerState {
 
 extension ManagerState {
     /// The distinct half-years of the evidence held (those before `cutoff`, when given).
-    /// Each list is in log order, so its pieces come in runs of one half-year: a bucket is
-    /// checked against the set only where the run changes.
     func buckets(before cutoff: String?) -> [String] {
+        ManagerState.buckets(in: [assessments, reviews, ratings, classes], before: cutoff)
+    }
+
+    /// Each list is in log order, so its pieces come in runs of one half-year: a bucket is
+    /// checked against those seen only where a run changes.
+    static func buckets(in lists: [[Evidence]], before cutoff: String?) -> [String] {
         var seen: [String] = []
-        for list in [assessments, reviews, ratings, classes] {
+        for list in lists {
             var last: String?
             for j in list.indices {
                 let b = list[j].bucket
@@ -145,5 +149,13 @@ extension ManagerState {
             }
         }
         return seen
+    }
+}
+
+extension EvidenceRecord {
+    /// The pieces of one half-year.
+    func only(bucket b: String) -> EvidenceRecord {
+        EvidenceRecord(assessments: assessments.filter { $0.bucket == b }, reviews: reviews.filter { $0.bucket == b },
+                       ratings: ratings.filter { $0.bucket == b }, classes: classes.filter { $0.bucket == b })
     }
 }

@@ -136,10 +136,20 @@ public struct LedgerState: Sendable {
     public mutating func apply(_ events: [Event], from start: Int, to end: Int, latest: inout Day?) -> Int {
         events.withUnsafeBufferPointer { buf in
             var i = start
+            // A month's ratings come together (every manager's, one after another): its half-year is worked out once.
+            var month = "", monthHalf = ""
             while i < end {
                 let e = buf.baseAddress! + i  // read in place, never copied out of the chunk
+                var bucket: String?
+                if e.pointee.type == .performanceRated {
+                    let m = e.pointee.text(at: 1)
+                    if m != month { month = m; monthHalf = LedgerState.halfYear(ofMonth: m) }
+                    bucket = monthHalf
+                } else {
+                    bucket = LedgerState.bucket(of: e.pointee)
+                }
                 // Evidence (nine events in ten): its half-year found once, for both questions.
-                if let b = LedgerState.bucket(of: e.pointee) {
+                if let b = bucket {
                     if let before = evictedBefore, b < before { return i }
                     recordEvidence(e.pointee, bucket: b)
                 } else {
@@ -169,27 +179,26 @@ public struct LedgerState: Sendable {
         // One lookup, then changed in place through `values`: the dictionary's optional
         // subscript would copy the whole manager back in (a retain per field, per event).
         guard let i = managers.index(forKey: m) else { return }
-        var ev = Evidence(event: e.id, seq: e.seq, effective: e.effective, key: "", cycle: "", bucket: bucket)
-        var standing: Double?  // an assessment's: the manager's standing score before it
+        if indexesEvidence { evidence[e.id] = m }
+        touch(.record, m + "|" + bucket)
+        // Each piece is made where it is appended (moved in, not copied and then released here).
+        func piece(_ key: String, cycle: String = "", score: Double? = nil, value: String? = nil) -> Evidence {
+            Evidence(event: e.id, seq: e.seq, effective: e.effective, key: key, cycle: cycle, score: score, value: value, bucket: bucket)
+        }
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
-            ev.key = e.text(at: 2); ev.cycle = bucket; ev.score = e.number(at: 3)
-            standing = managers.values[i].assessment(ev.key, cycle: bucket)?.score
-            managers.values[i].assessments.append(ev)
+            let instrument = e.text(at: 2), score = e.number(at: 3)
+            let standing = managers.values[i].assessment(instrument, cycle: bucket)?.score  // before this one
+            managers.values[i].assessments.append(piece(instrument, cycle: bucket, score: score))
+            // The piece just filed is the standing result of its instrument and cycle now.
+            moveInCohort(instrument: instrument, cycle: bucket, from: standing, to: score)
         case .reviewSubmitted:  // manager, period, relation, score
-            ev.key = bucket + "|" + e.text(at: 2); ev.score = e.number(at: 3); ev.value = e.actor.id
-            managers.values[i].reviews.append(ev)
+            managers.values[i].reviews.append(piece(bucket + "|" + e.text(at: 2), score: e.number(at: 3), value: e.actor.id))
         case .performanceRated:  // manager, month, rating
-            ev.key = e.text(at: 1); ev.value = e.text(at: 2)
-            managers.values[i].ratings.append(ev)
+            managers.values[i].ratings.append(piece(e.text(at: 1), value: e.text(at: 2)))
         default:  // manager, class
-            ev.key = "class"; ev.value = e.text(at: 1)
-            managers.values[i].classes.append(ev)
+            managers.values[i].classes.append(piece("class", value: e.text(at: 1)))
         }
-        if indexesEvidence { evidence[e.id] = m }
-        touch(.record, m + "|" + ev.bucket)
-        // The piece just filed is the standing result of its instrument and cycle now.
-        if e.type == .assessmentRecorded { moveInCohort(instrument: ev.key, cycle: ev.cycle, from: standing, to: ev.score) }
     }
 
     /// `YYYY-MM` → `YYYYH1` / `YYYYH2`, without parsing (the month is validated at append).

@@ -31,8 +31,11 @@ extension ManagerState {
 
 extension EvidenceRecord {
     var row: [UInt8] {
-        var w = RowWriter()
-        for items in [assessments, reviews, ratings, classes] { w.list(items, EvidenceRecord.write) }
+        var w = RowWriter(capacity: 768)
+        for items in [assessments, reviews, ratings, classes] {
+            w.uint(UInt64(items.count))
+            items.withUnsafeBufferPointer { buf in for i in buf.indices { EvidenceRecord.write(&w, buf[i]) } }
+        }
         return w.bytes
     }
 

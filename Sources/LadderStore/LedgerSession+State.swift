@@ -218,8 +218,7 @@ extension LedgerSession {
                     while chunk[i].seq > boundary { boundary += page }
                     if let latest, case let cutoff = latest.halfYear.previous.previous.description,
                        cutoff > state.evictedBefore ?? "" {
-                        try save(state.evictable(before: cutoff), of: &state, into: &written)
-                        state.evict(before: cutoff)
+                        try save(state.evict(before: cutoff), into: &written)
                     }
                 }
                 let end = chunk[i...].firstIndex { $0.seq > boundary } ?? chunk.count
@@ -236,6 +235,15 @@ extension LedgerSession {
         try save(state.allRefs(), of: &state, into: &written)
         try setCheckpoint(head)
         return (head.seq, written.count)
+    }
+
+    /// Writes what an eviction took out of memory (encoded on every core, as `write` does).
+    private func save(_ evicted: Evicted, into written: inout Set<EntityRef>) throws {
+        let rows = try concurrentMap(Array(0..<evicted.count)) { evicted.row($0) }
+        for (ref, body) in rows {
+            try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: body)
+            written.insert(ref)
+        }
     }
 
     private func save(_ refs: [EntityRef], of state: inout LedgerState, into written: inout Set<EntityRef>) throws {

@@ -151,4 +151,38 @@ import Testing
         #expect(untracked.managers == tracked.managers && untracked.cohorts == tracked.cohorts)
         #expect(Set(untracked.allRefs()) == tracked.dirty)
     }
+
+    /// Eviction hands back, as rows, exactly what `encode` would have written for the
+    /// half-years and cohorts it drops, and keeps the rest: also when a late piece files
+    /// under an old half-year after newer ones (the list is then not in half-year order).
+    @Test func evictionReturnsTheRowsOfWhatItDrops() throws {
+        var events = start
+        for (cycle, day) in [("2026H1", "2026-06-30"), ("2026H2", "2026-12-30"), ("2027H1", "2027-06-30")] {
+            events.append(Event(seq: 0, id: "as-\(cycle)", type: .assessmentRecorded, effective: Day(day)!, actor: Actor(id: "hr", role: .hr),
+                                values: [.text("M-1"), .text(cycle), .text("knowledge-80"), .number(60)]))
+            events.append(ev(.reviewSubmitted, day, "M-1", .examinee, [.text("M-1"), .text(cycle), .text("self"), .number(70)]))
+        }
+        for month in ["2026-05", "2026-11", "2027-05"] {
+            events.append(ev(.performanceRated, month + "-28", "S-1", .superior, [.text("M-1"), .text(month), .text("A")]))
+        }
+        // Late: a 2026-06 rating recorded after the 2027 ones.
+        events.append(ev(.performanceRated, "2027-06-01", "S-1", .superior, [.text("M-1"), .text("2026-06"), .text("B")]))
+        var (s, r) = fold(events)
+        #expect(r.isEmpty)
+        let cutoff = "2027H1"
+        let old = s.dirty.filter { ($0.kind == .record || $0.kind == .cohort) && !$0.key.hasSuffix(cutoff) }
+        #expect(old.count == 4)  // M-1's 2026H1 and 2026H2 rows, and their two cohorts
+        let expected = try Dictionary(uniqueKeysWithValues: old.map { ($0, try #require(try s.encode($0))) })
+        let kept = try #require(try s.encode(EntityRef(kind: .record, key: "M-1|2027H1")))
+
+        let evicted = s.evict(before: cutoff)
+        let rows = (0..<evicted.count).map { evicted.row($0) }
+        #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.ref, $0.body) }) == expected)
+        #expect(rows.map(\.ref.key) == ["knowledge-80|2026H1", "knowledge-80|2026H2", "M-1|2026H1", "M-1|2026H2"])
+        #expect(s.evictedBefore == cutoff)
+        let m = try #require(s.managers["M-1"])
+        #expect(m.buckets(before: nil) == [cutoff])
+        #expect(s.cohorts.keys.sorted() == ["knowledge-80|2027H1"])
+        #expect(try s.encode(EntityRef(kind: .record, key: "M-1|2027H1")) == kept)
+    }
 }
