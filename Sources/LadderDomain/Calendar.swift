@@ -13,7 +13,7 @@ public struct Day: Hashable, Comparable, Sendable, TextCodable {
         self = d
     }
 
-    init?(utf8 u: UnsafeBufferPointer<UInt8>) {
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
               let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10]),
               y >= 1, (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)

@@ -43,18 +43,18 @@ extension SQLiteStore {
         // Column bytes straight from SQLite: GRDB's row values cost more than the decoding.
         let h = stmt.sqliteStatement
         func text(_ i: Int32) -> String? { columnText(h, i) }
-        func packed(_ h: OpaquePointer, _ i: Int32, _ type: EventType) -> [FieldValue]? {
-            guard let p = sqlite3_column_text(h, i) else { return nil }
-            return Packed.decode(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))), type: type)
+        // The type, day, role and packed values are read from the column's bytes: no string is made of them.
+        func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
+            sqlite3_column_text(h, i).map { UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(h, i))) }
         }
         while true {
             let rc = sqlite3_step(h)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw StoreError.database(message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h)))) }
             let seq = sqlite3_column_int64(h, 0)
-            guard let id = text(1), let type = text(2).flatMap({ EventType.named[$0] }), let day = text(3).flatMap(Day.init),
-                  let actor = text(4), let role = text(5).flatMap(Role.init(rawValue:)),
-                  let values = packed(h, 6, type) else {
+            guard let id = text(1), let type = bytes(2).flatMap(EventType.named(utf8:)), let day = bytes(3).flatMap(Day.init(utf8:)),
+                  let actor = text(4), let role = bytes(5).flatMap(Role.init(utf8:)),
+                  let values = bytes(6).flatMap({ Packed.decode($0, type: type) }) else {
                 throw StoreError.corrupt(message: "event seq \(seq) cannot be read back")
             }
             var e = Event(seq: seq, id: id, type: type, effective: day, actor: Actor(id: actor, role: role), values: values)

@@ -87,6 +87,17 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
         #expect(Packed.decode(Packed.encode(policy), type: .policyAdopted) == policy)
     }
 
+    /// Types and roles read from a column's bytes name exactly what their strings name.
+    @Test func namesReadFromBytesMatchTheirStrings() {
+        func bytes<T>(_ s: String, _ f: (UnsafeBufferPointer<UInt8>) -> T) -> T { Array(s.utf8).withUnsafeBufferPointer(f) }
+        for t in EventType.allCases { #expect(bytes(t.rawValue, EventType.named(utf8:)) == t) }
+        for r in Role.allCases { #expect(bytes(r.rawValue, Role.init(utf8:)) == r) }
+        for miss in ["", "Assessment", "assessmentRecorded", "AssessmentRecordedX", "PerformanceRatee", String(repeating: "x", count: 80)] {
+            #expect(bytes(miss, EventType.named(utf8:)) == nil, "\(miss)")
+        }
+        for miss in ["", "HR", "hr ", "city_admin", "system-administrator"] { #expect(bytes(miss, Role.init(utf8:)) == nil, "\(miss)") }
+    }
+
     /// Integers are read digit by digit, the rest through `Double(String)`: both must give
     /// back exactly the number written.
     @Test func packedNumbersRoundTripExactly() throws {
