@@ -88,6 +88,15 @@ public struct ManagerState: Codable, Equatable, Sendable {
 
     public var customerClass: String? { classes.last { !$0.voided }?.value }
 
+    /// Files an assessment; returns the standing score of its instrument and cycle before it.
+    /// One in-place access through the dictionary's `values`: reading the standing first through
+    /// that subscript's getter copied the whole manager.
+    mutating func file(assessment a: Evidence) -> Double? {
+        let before = assessment(a.key, cycle: a.cycle)?.score
+        assessments.append(a)
+        return before
+    }
+
     /// Whether the evidence event `id` is among what is loaded of this manager's evidence.
     public func holds(evidence id: String) -> Bool {
         [assessments, reviews, ratings, classes].contains { $0.contains { $0.event == id } }

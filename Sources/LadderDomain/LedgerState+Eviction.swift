@@ -50,9 +50,9 @@ extension LedgerState {
                 let held = EvidenceRecord(assessments: a, reviews: r, ratings: p, classes: c)
                 let buckets = ManagerState.buckets(in: [a, r, p, c], before: nil)
                 if buckets.count == 1 {
-                    out.records.append((m + "|" + buckets[0], held))
+                    out.records.append((String.key(m, buckets[0]), held))
                 } else {
-                    for b in buckets { out.records.append((m + "|" + b, held.only(bucket: b))) }
+                    for b in buckets { out.records.append((String.key(m, b), held.only(bucket: b))) }
                 }
             }
             managers.formIndex(after: &i)

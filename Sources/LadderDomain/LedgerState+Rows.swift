@@ -124,7 +124,7 @@ extension LedgerState {
     /// A manager's row and the half-year record rows of the evidence held for it.
     public func refs(ofManager m: String) -> [EntityRef] {
         guard let s = managers[m] else { return [] }
-        return [EntityRef(kind: .manager, key: m)] + s.buckets(before: nil).map { EntityRef(kind: .record, key: m + "|" + $0) }
+        return [EntityRef(kind: .manager, key: m)] + s.buckets(before: nil).map { EntityRef(kind: .record, key: String.key(m, $0)) }
     }
 }
 

@@ -180,7 +180,7 @@ public struct LedgerState: Sendable {
         // subscript would copy the whole manager back in (a retain per field, per event).
         guard let i = managers.index(forKey: m) else { return }
         if indexesEvidence { evidence[e.id] = m }
-        touch(.record, m + "|" + bucket)
+        touch(.record, String.key(m, bucket))
         // Each piece is made where it is appended (moved in, not copied and then released here).
         func piece(_ key: String, cycle: String = "", score: Double? = nil, value: String? = nil) -> Evidence {
             Evidence(event: e.id, seq: e.seq, effective: e.effective, key: key, cycle: cycle, score: score, value: value, bucket: bucket)
@@ -188,12 +188,11 @@ public struct LedgerState: Sendable {
         switch e.type {
         case .assessmentRecorded:  // manager, cycle, instrument, score
             let instrument = e.text(at: 2), score = e.number(at: 3)
-            let standing = managers.values[i].assessment(instrument, cycle: bucket)?.score  // before this one
-            managers.values[i].assessments.append(piece(instrument, cycle: bucket, score: score))
+            let standing = managers.values[i].file(assessment: piece(instrument, cycle: bucket, score: score))
             // The piece just filed is the standing result of its instrument and cycle now.
             moveInCohort(instrument: instrument, cycle: bucket, from: standing, to: score)
         case .reviewSubmitted:  // manager, period, relation, score
-            managers.values[i].reviews.append(piece(bucket + "|" + e.text(at: 2), score: e.number(at: 3), value: e.actor.id))
+            managers.values[i].reviews.append(piece(String.key(bucket, e.text(at: 2)), score: e.number(at: 3), value: e.actor.id))
         case .performanceRated:  // manager, month, rating
             managers.values[i].ratings.append(piece(e.text(at: 1), value: e.text(at: 2)))
         default:  // manager, class
@@ -219,7 +218,7 @@ public struct LedgerState: Sendable {
                     touched = (a.key, a.cycle, s.assessment(a.key, cycle: a.cycle)?.score)
                 }
                 s[keyPath: list][i].voided = true
-                touch(.record, m + "|" + s[keyPath: list][i].bucket)
+                touch(.record, String.key(m, s[keyPath: list][i].bucket))
             }
         }
         managers[m] = s
@@ -233,7 +232,7 @@ public struct LedgerState: Sendable {
     }
 
     mutating func moveInCohort(instrument: String, cycle: String, from old: Double?, to new: Double?) {
-        let key = instrument + "|" + cycle
+        let key = String.key(instrument, cycle)
         cohorts[key, default: Cohort()].move(from: old, to: new)
         touch(.cohort, key)
     }

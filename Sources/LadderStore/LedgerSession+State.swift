@@ -107,7 +107,7 @@ extension LedgerSession {
         var keys: [String] = []
         for (m, buckets) in wanted {
             guard let have = state.partialManagers[m] else { continue }  // whole, or unknown
-            for b in buckets where !have.contains(b) { keys.append(m + "|" + b) }
+            for b in buckets where !have.contains(b) { keys.append(String.key(m, b)) }
         }
         try projections(kind: "record", keys: keys) { try state.load(kind: "record", key: $0, body: $1) }
         state.finishLoading(indexing: false)

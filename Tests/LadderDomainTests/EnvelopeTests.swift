@@ -98,6 +98,15 @@ let enrol = #"{"id":"e-0001","type":"ManagerEnrolled","effective":"2026-01-05","
         for miss in ["", "HR", "hr ", "city_admin", "system-administrator"] { #expect(bytes(miss, Role.init(utf8:)) == nil, "\(miss)") }
     }
 
+    /// Keys built in one pass are the strings `+` would build, small or not, ASCII or not.
+    @Test func keysJoinLikeConcatenation() {
+        for (a, b) in [("M-1", "2026H1"), ("M-04016", "2028H1"), ("2026H1", "superior"), ("knowledge-80", "2026H1"),
+                       ("", ""), ("长沙", "2026H2"), (String(repeating: "x", count: 7), String(repeating: "y", count: 7))] {
+            let k = String.key(a, b)
+            #expect(k == a + "|" + b && k.utf8.count == a.utf8.count + 1 + b.utf8.count, "\(a) \(b)")
+        }
+    }
+
     /// Integers are read digit by digit, the rest through `Double(String)`: both must give
     /// back exactly the number written.
     @Test func packedNumbersRoundTripExactly() throws {
