@@ -70,8 +70,8 @@ struct LoadedState {
     var probed: Set<Need> = []
 }
 
-/// How `replay` pages through the log: events per page (the eviction step), and
-/// from how many events a page is read on a second connection and thread
+/// How `replay` goes through the log: events between eviction steps (a page), and
+/// from how many events the log is read on a second connection and thread
 /// (`EventPrefetch`). `LADDER_REPLAY_PAGE` and `LADDER_REPLAY_PREFETCH` override
 /// them (tests use small values to exercise both).
 enum RebuildTuning {
