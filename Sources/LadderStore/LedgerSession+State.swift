@@ -232,7 +232,7 @@ extension LedgerSession {
                 }
             }
         }
-        try save(state.allRefs(), of: &state, into: &written)
+        try save(state.allRefs(), of: state, into: &written)
         try setCheckpoint(head)
         return (head.seq, written.count)
     }
@@ -246,7 +246,7 @@ extension LedgerSession {
         }
     }
 
-    private func save(_ refs: [EntityRef], of state: inout LedgerState, into written: inout Set<EntityRef>) throws {
+    private func save(_ refs: [EntityRef], of state: LedgerState, into written: inout Set<EntityRef>) throws {
         // In key order: the rows go into the table's B-tree in sequence, not scattered.
         try write(refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }), of: state)
         written.formUnion(refs)
@@ -257,7 +257,7 @@ extension LedgerSession {
     /// written first.
     private func readBack(for e: Event, into state: inout LedgerState, written: inout Set<EntityRef>) throws {
         func reload(_ m: String) throws {
-            try save(state.refs(ofManager: m), of: &state, into: &written)
+            try save(state.refs(ofManager: m), of: state, into: &written)
             try loadManager(m, into: &state)
         }
         for _ in 0..<2 {
