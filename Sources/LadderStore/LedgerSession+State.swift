@@ -202,7 +202,8 @@ extension LedgerSession {
     /// event reaching back into them has them read back first. The fold notes no
     /// changes: everything it holds is written, when evicted or at the end. The log
     /// is read in one pass (on a second thread, for SQLite), eviction included.
-    func rebuild(page: Int64 = RebuildTuning.page) throws -> (events: Int64, entities: Int) {
+    func rebuild(page: Int64 = RebuildTuning.page, progress: (_ folded: Int64, _ of: Int64) -> Void = { _, _ in })
+        throws -> (events: Int64, entities: Int) {
         try clearProjections()
         let head = try head()
         var state = LedgerState()
@@ -231,6 +232,7 @@ extension LedgerSession {
                     i += 1
                 }
             }
+            progress(chunk.last?.seq ?? 0, head.seq)
         }
         try save(state.allRefs(), of: state, into: &written)
         try setCheckpoint(head)

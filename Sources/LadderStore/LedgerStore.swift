@@ -71,12 +71,17 @@ public protocol LedgerStore: AnyObject {
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.
     func state(through: Int64?, asOf: Day?) throws -> LedgerState
-    /// Drops and rebuilds every persisted projection from the log.
-    func rebuildProjections() throws -> (events: Int64, entities: Int)
+    /// Drops and rebuilds every persisted projection from the log; `progress` hears how many
+    /// events of how many are folded, every few thousand, on the rebuilding thread.
+    func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int)
     /// The hash of the event at `seq`, if the log holds it.
     func hash(at seq: Int64) throws -> String?
     /// Writes rows of another ledger verbatim (same seq, times and hashes), in one transaction: `ladder copy`.
     func copyIn(_ rows: [StoredEvent]) throws
+}
+
+extension LedgerStore {
+    public func rebuildProjections() throws -> (events: Int64, entities: Int) { try rebuildProjections { _, _ in } }
 }
 
 /// Opens the store a location names: `postgres://…` is PostgreSQL, anything else an SQLite file.

@@ -187,13 +187,13 @@ public final class PostgresStore: LedgerStore {
         return try PostgresSession(store: self).view(through: through, asOf: asOf)
     }
 
-    public func rebuildProjections() throws -> (events: Int64, entities: Int) {
+    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int) {
         cache = nil
         // After a bulk load (`copy`, a restore) the planner has no statistics until autovacuum
         // gets to the tables, and pages through the log at half speed: gather them first and after.
         try simple("ANALYZE events")
         let r = try transaction { s in
-            let r = try s.rebuild()
+            let r = try s.rebuild(progress: progress)
             try s.flush()
             return r
         }

@@ -18,7 +18,7 @@ extension SQLiteStore {
         return try guarded { try db.read { try SQLiteSession(db: $0).view(through: through, asOf: asOf) } }
     }
 
-    public func rebuildProjections() throws -> (events: Int64, entities: Int) {
+    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int) {
         cache = nil
         // A replay reads the log once, in order: a small page cache serves it as well as
         // the appends' 64 MiB one, and keeps replay's memory down (docs/performance.md).
@@ -26,7 +26,7 @@ extension SQLiteStore {
             try db.write { db in
                 try db.execute(sql: "PRAGMA cache_size = -8192")
                 defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-                return try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild()
+                return try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild(progress: progress)
             }
         }
     }

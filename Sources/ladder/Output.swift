@@ -60,10 +60,17 @@ struct Progress {
 
     init(quiet: Bool) { enabled = !quiet && isatty(STDERR_FILENO) == 1 }
 
-    mutating func update(_ text: @autoclosure () -> String) {
-        guard enabled, Date().timeIntervalSince(last) > 0.1 else { return }
+    /// At most ten lines a second; `force` shows this one anyway (a step that will take a while).
+    mutating func update(_ text: @autoclosure () -> String, force: Bool = false) {
+        guard enabled, force || Date().timeIntervalSince(last) > 0.1 else { return }
         last = Date()
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
+    }
+
+    /// A rebuild's line: how far the fold is, then the last step (writing the rows, the commit).
+    static func folding(_ folded: Int64, of total: Int64) -> String {
+        folded < total ? "replay: \(folded) of \(total) events folded (\(total > 0 ? folded * 100 / total : 100)%)"
+                       : "replay: \(total) events folded; writing the projection rows"
     }
 
     func done() {

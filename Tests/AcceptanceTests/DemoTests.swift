@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LadderDomain
 
@@ -52,6 +53,29 @@ import LadderDomain
             #expect(s.exec(["replay", "--db", s.db], env: ["LADDER_REPLAY_PAGE": page, "LADDER_REPLAY_PREFETCH": prefetch]).status == 0)
             #expect(rows() == appended, "page \(page), prefetch above \(prefetch)")
         }
+    }
+
+    /// Replay and a large append say how far they are on a terminal, and nothing on stderr when piped.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func longWorkShowsProgressOnATerminalOnly() throws {
+        let s = try Sandbox()
+        let file = s.dir.appendingPathComponent("events.jsonl").path
+        #expect(s.run("demo", "--managers", "250", "--years", "2", "--jsonl", file, db: false).status == 0)
+        // Under script(1) the command's stdout and stderr are a pseudo-terminal, copied to script's stdout.
+        func onTerminal(_ command: String) -> Run {
+            s.exec(["-q", "-e", "-c", "'\(Sandbox.binary)' \(command) --db '\(s.db)'", "/dev/null"], executable: "/usr/bin/script")
+        }
+        let appended = onTerminal("append '\(file)'")
+        #expect(appended.status == 0, "\(appended.stderr)")
+        #expect(appended.stdout.contains("events read; checking and writing them"), "\(appended.stdout)")
+        #expect(appended.stdout.contains("appended "))
+        let replayed = onTerminal("replay")
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(replayed.stdout.contains("events folded"), "\(replayed.stdout)")
+        #expect(replayed.stdout.contains("replayed "))
+        let piped = s.run("replay")
+        #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
+        #expect(piped.stdout.hasPrefix("replayed "))
     }
 
     @Test func exportWritesValidJSONLinesForAFreshStore() throws {

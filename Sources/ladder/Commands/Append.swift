@@ -17,11 +17,20 @@ extension Ladder {
             try perform {
                 let ledger = try store.open()
                 let events = try parseJSONLines(try readInput(file))
-                let result = try ledger.append(events, expectSeq: expectSeq, recorded: recordedNow())
+                let result = try appendShowingProgress(events, to: ledger, expectSeq: expectSeq, json: output.json)
                 report(result, json: output.json)
             }
         }
     }
+}
+
+/// One atomic append; a large one says on a terminal that it is under way (the rules, the chain and the
+/// projections of 100,000 events take seconds), and a small one says nothing.
+func appendShowingProgress(_ events: [Event], to ledger: LedgerStore, expectSeq: Int64?, json: Bool) throws -> AppendResult {
+    var progress = Progress(quiet: json || events.count < 10_000)
+    progress.update("append: \(events.count) events read; checking and writing them, all or nothing", force: true)
+    defer { progress.done() }
+    return try ledger.append(events, expectSeq: expectSeq, recorded: recordedNow())
 }
 
 func report(_ result: AppendResult, json: Bool) {

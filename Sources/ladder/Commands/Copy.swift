@@ -24,9 +24,10 @@ extension Ladder {
                     rows.append(row)
                     progress.update("\(rows.count) events read")
                 }
-                progress.done()
+                progress.update("\(rows.count) events read; writing them", force: true)
                 try target.copyIn(rows)
-                _ = try target.rebuildProjections()
+                _ = try target.rebuildProjections { folded, total in progress.update(Progress.folding(folded, of: total), force: folded == total) }
+                progress.done()
                 let after = try target.verify()
                 if output.json {
                     printJSON(["events": .int(after.events), "head": .string(after.head), "ok": .bool(after.ok && after.head == check.head)])

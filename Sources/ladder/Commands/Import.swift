@@ -26,7 +26,7 @@ extension Ladder {
                     throw Refusal(.badField, event: file, "the file is not valid UTF-8")
                 }
                 let events = try CSVRows.events(text: text, type: t)
-                let result = try ledger.append(events, expectSeq: nil, recorded: recordedNow())
+                let result = try appendShowingProgress(events, to: ledger, expectSeq: nil, json: output.json)
                 report(result, json: output.json)
             }
         }

@@ -26,7 +26,11 @@ extension Ladder {
                     if let at = view.at { doc["at"] = .int(at) }
                     if let d = view.asOf { doc["asOf"] = .string(d) }
                 } else {
-                    let r = try ledger.rebuildProjections()
+                    var progress = Progress(quiet: output.json)
+                    let r = try ledger.rebuildProjections { folded, total in
+                        progress.update(Progress.folding(folded, of: total), force: folded == total)
+                    }
+                    progress.done()
                     doc = ["persisted": true, "events": .int(r.events), "entities": .int(Int64(r.entities))]
                 }
                 let seconds = Date().timeIntervalSince(start)
