@@ -20,6 +20,7 @@ extension Ladder {
                 let target = try openStore(to, create: true)
                 var rows: [StoredEvent] = []
                 var progress = Progress(quiet: output.json)
+                defer { progress.done() }  // also before an error line, which would otherwise share its line
                 try source.scan(since: 0, through: nil, manager: nil) { row in
                     rows.append(row)
                     progress.update("\(rows.count) events read")

@@ -27,10 +27,10 @@ extension Ladder {
                     if let d = view.asOf { doc["asOf"] = .string(d) }
                 } else {
                     var progress = Progress(quiet: output.json)
+                    defer { progress.done() }  // also before an error line, which would otherwise share its line
                     let r = try ledger.rebuildProjections { folded, total in
                         progress.update(Progress.folding(folded, of: total), force: folded == total)
                     }
-                    progress.done()
                     doc = ["persisted": true, "events": .int(r.events), "entities": .int(Int64(r.entities))]
                 }
                 let seconds = Date().timeIntervalSince(start)
