@@ -124,25 +124,38 @@ public enum Packed {
         let specs = type.fields
         var values: [FieldValue] = []
         values.reserveCapacity(specs.count)
-        var start = 0
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x1F {
-            guard values.count < specs.count else { return nil }
-            let part = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            start = i + 1
-            if part.count == 1 && part[0] == 0x1E { values.append(.absent); continue }
+        var valid = true
+        forEachPart(bytes) { r in
+            guard values.count < specs.count else { valid = false; return false }
+            let part = UnsafeBufferPointer(rebasing: bytes[r])
+            if isAbsent(part) { values.append(.absent); return true }
             switch specs[values.count].kind {
             case .number, .score100, .count:
-                guard let d = number(part) else { return nil }
+                guard let d = number(part) else { valid = false; return false }
                 values.append(.number(d))
             case .bool: values.append(.bool(part.count == 1 && part[0] == UInt8(ascii: "1")))
             case .object:
-                guard let j = try? JSONParser.parse(String(decoding: part, as: UTF8.self)) else { return nil }
+                guard let j = try? JSONParser.parse(String(decoding: part, as: UTF8.self)) else { valid = false; return false }
                 values.append(.object(j))
             default: values.append(.text(String(decoding: part, as: UTF8.self)))
             }
+            return true
         }
-        return values.count == specs.count ? values : nil
+        return valid && values.count == specs.count ? values : nil
     }
+
+    /// Calls `visit` with the byte range of each field of a packed column, in order (the text
+    /// split at U+001F); `visit` returns false to stop. `decode` and `PackedRow` both read it so.
+    static func forEachPart(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (Range<Int>) -> Bool) {
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x1F {
+            guard visit(start..<i) else { return }
+            start = i + 1
+        }
+    }
+
+    /// Whether a field's bytes are the absent mark (U+001E alone).
+    static func isAbsent<C: Collection>(_ part: C) -> Bool where C.Element == UInt8 { part.count == 1 && part.first == 0x1E }
 
     /// A canonical number's value. Most are small integers, read digit by digit (exact below
     /// 2^53); the rest (fractions, exponents, a negative zero) go through `Double(String)`.

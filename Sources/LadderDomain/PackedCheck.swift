@@ -14,15 +14,13 @@ public struct PackedRow {
         bytes = Array(packed.utf8)
         var parts: [Range<Int>] = []
         parts.reserveCapacity(type.fields.count)
-        var start = 0
-        for (i, b) in bytes.enumerated() where b == 0x1F { parts.append(start..<i); start = i + 1 }
-        parts.append(start..<bytes.count)
+        bytes.withUnsafeBufferPointer { b in Packed.forEachPart(b) { parts.append($0); return true } }
         guard parts.count == type.fields.count else { return nil }
         self.parts = parts
         self.type = type
     }
 
-    func isAbsent(_ r: Range<Int>) -> Bool { r.count == 1 && bytes[r.lowerBound] == 0x1E }
+    func isAbsent(_ r: Range<Int>) -> Bool { Packed.isAbsent(bytes[r]) }
 
     /// A text field's value, by name (nil when absent or not in the catalogue).
     public func text(_ name: String) -> String? {

@@ -67,10 +67,14 @@ struct Progress {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
     }
 
-    /// A rebuild's line: how far the fold is, then the last step (writing the rows, the commit).
-    static func folding(_ folded: Int64, of total: Int64) -> String {
-        folded < total ? "replay: \(folded) of \(total) events folded (\(total > 0 ? folded * 100 / total : 100)%)"
-                       : "replay: \(total) events folded; writing the projection rows"
+    /// A rebuild's line: how far the fold is, then (shown whatever the rate) its last step, writing
+    /// the rows and the commit. What `replay` and `copy` pass as `rebuildProjections`'s progress.
+    mutating func folding(_ folded: Int64, of total: Int64) {
+        if folded < total {
+            update("replay: \(folded) of \(total) events folded (\(total > 0 ? folded * 100 / total : 100)%)")
+        } else {
+            update("replay: \(total) events folded; writing the projection rows", force: true)
+        }
     }
 
     func done() {

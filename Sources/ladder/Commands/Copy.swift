@@ -27,7 +27,7 @@ extension Ladder {
                 }
                 progress.update("\(rows.count) events read; writing them", force: true)
                 try target.copyIn(rows)
-                _ = try target.rebuildProjections { folded, total in progress.update(Progress.folding(folded, of: total), force: folded == total) }
+                _ = try target.rebuildProjections { progress.folding($0, of: $1) }
                 progress.done()
                 let after = try target.verify()
                 if output.json {

@@ -28,9 +28,7 @@ extension Ladder {
                 } else {
                     var progress = Progress(quiet: output.json)
                     defer { progress.done() }  // also before an error line, which would otherwise share its line
-                    let r = try ledger.rebuildProjections { folded, total in
-                        progress.update(Progress.folding(folded, of: total), force: folded == total)
-                    }
+                    let r = try ledger.rebuildProjections { progress.folding($0, of: $1) }
                     doc = ["persisted": true, "events": .int(r.events), "entities": .int(Int64(r.entities))]
                 }
                 let seconds = Date().timeIntervalSince(start)
