@@ -7,7 +7,7 @@
 public enum RowCoding {
     /// The checkpoint row's name carries the row format, so that a store written
     /// by an older ladder simply has no checkpoint here and is rebuilt.
-    public static let checkpointName = "state-v4"
+    public static let checkpointName = "state-v5"
     static let tag: UInt8 = 2
 }
 
@@ -21,7 +21,10 @@ struct RowWriter {
     init() {}
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    mutating func uint(_ v: UInt64) {
+    mutating func uint(_ v: UInt64) { RowWriter.uint(v, to: &bytes) }
+    /// A varint onto any row's bytes (SeqList extends its row in place).
+    @inline(__always)
+    static func uint(_ v: UInt64, to bytes: inout [UInt8]) {
         var v = v
         while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
         bytes.append(UInt8(v))
@@ -127,6 +130,7 @@ struct RowReader {
         for _ in 0..<n { out.append(try read(&self)) }
         return out
     }
+    var atEnd: Bool { i == bytes.count }
     /// The whole row was read: trailing bytes mean a different layout.
     func end() throws { guard i == bytes.count else { throw bad() } }
 }

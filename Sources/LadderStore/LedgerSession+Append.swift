@@ -63,6 +63,7 @@ extension LedgerSession {
             prev = hash
         }
         let newHead = Head(seq: next - 1, hash: prev)
+        try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.event.seq) } }, cache: &loaded.managerLogs)
         try saveProjections(&loaded.state, head: newHead)
         return (AppendResult(appended: accepted.count, skipped: skipped,
                              firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)

@@ -189,6 +189,10 @@ extension LedgerSession {
         if let cp, cp.seq < head.seq, try (cp.seq == 0 ? Chain.genesis : hash(at: cp.seq)) == cp.hash {
             var state = try loadState(head: head)
             try saveProjections(&state, head: head)
+            var caughtUp: [(manager: String, seq: Int64)] = []
+            try events(since: cp.seq, through: nil) { e in if let m = e.subject { caughtUp.append((m, e.seq)) } }
+            var logs: [String: SeqList] = [:]
+            try extendManagerLogs(caughtUp, cache: &logs)
         } else {
             _ = try rebuild()
         }
@@ -210,9 +214,11 @@ extension LedgerSession {
         state.indexesEvidence = false  // a void's owner comes from the log (Event.subject)
         state.tracksChanges = false
         var written = Set<EntityRef>()
+        var logs = ManagerLogBuilder()
         var latest: Day?
         var boundary = page
         try eventChunks(since: 0, through: head.seq) { chunk in
+            logs.add(chunk)
             var i = 0
             while i < chunk.count {
                 if chunk[i].seq > boundary {
@@ -235,8 +241,9 @@ extension LedgerSession {
             progress(chunk.last?.seq ?? 0, head.seq)
         }
         try save(state.allRefs(), of: state, into: &written)
+        try writeManagerLogs(logs.logs)
         try setCheckpoint(head)
-        return (head.seq, written.count)
+        return (head.seq, written.count + logs.logs.count)
     }
 
     /// Writes what an eviction took out of memory (encoded on every core, as `write` does).

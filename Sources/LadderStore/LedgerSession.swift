@@ -68,6 +68,8 @@ struct LoadedState {
     var complete: Bool
     /// Needs already looked up, found or not.
     var probed: Set<Need> = []
+    /// The managers' lists of seqs read or written so far (LedgerSession+ManagerLogs.swift).
+    var managerLogs: [String: SeqList] = [:]
 }
 
 /// How `replay` goes through the log: events between eviction steps (a page), and

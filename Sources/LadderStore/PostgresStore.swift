@@ -52,16 +52,45 @@ public final class PostgresStore: LedgerStore {
             .first.map { try $0.makeRandomAccess()[0].decode(Int64.self) } ?? 0
         if create {
             guard known == 0 else { throw StoreError.alreadyInitialized(path: safeURL) }
-            try transaction { s in for (_, sql) in SchemaSQL.postgres { try s.store.simple(sql) } }
+            try transaction { s in
+                for (_, sql) in SchemaSQL.postgres { try s.store.simple(sql) }
+                try s.store.simple(PostgresStore.migrationsTable)
+                for (name, _) in SchemaSQL.postgres { _ = try query("INSERT INTO ladder_migrations VALUES ($1)", [name]) }
+            }
         } else if known == 0 {
             throw StoreError.notFound(path: safeURL)
-        } else if (try? PostgresSession(store: self).needsRepair()) == true {
+        }
+        if !create { try migrate() }
+        if !create, (try? PostgresSession(store: self).needsRepair()) == true {
             // As on SQLite: projections out of step with the log are repaired on open.
             _ = try? transaction { s -> Bool in
                 _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
                 let repaired = try s.repairCheckpoint()
                 try s.flush()
                 return repaired
+            }
+        }
+    }
+
+    static let migrationsTable = "CREATE TABLE IF NOT EXISTS ladder_migrations (name TEXT PRIMARY KEY);"
+
+    /// Applies the schema's later migrations to a database made before them, each once, as
+    /// GRDB's migrator does on SQLite: the names applied are kept in `ladder_migrations` (a
+    /// database made before that table has the first only). One query when all are applied.
+    func migrate() throws {
+        let exists = try query("SELECT to_regclass('ladder_migrations') IS NOT NULL").first?.makeRandomAccess()[0].decode(Bool.self) ?? false
+        func applied() throws -> Set<String> {
+            Set(try query("SELECT name FROM ladder_migrations").map { try $0.makeRandomAccess()[0].decode(String.self) })
+        }
+        if exists, try applied().isSuperset(of: SchemaSQL.postgres.map(\.name)) { return }
+        try transaction { _ in
+            _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")  // one migrating process at a time
+            try simple(PostgresStore.migrationsTable)
+            _ = try query("INSERT INTO ladder_migrations VALUES ($1) ON CONFLICT DO NOTHING", [SchemaSQL.postgres[0].name])
+            let done = try applied()
+            for (name, sql) in SchemaSQL.postgres where !done.contains(name) {
+                try simple(sql)
+                _ = try query("INSERT INTO ladder_migrations VALUES ($1)", [name])
             }
         }
     }
@@ -297,6 +326,19 @@ final class PostgresSession: LedgerSession {
 
     /// Pages through the log by seq, so a large log is never held in memory at once.
     func stored(since: Int64, through: Int64?, manager: String?, _ visit: (StoredEvent) throws -> Void) throws {
+        // A manager's events by their seqs, from its list (LedgerSession+ManagerLogs.swift). Read outside one
+        // snapshot, the list may be older than the log but never names an event the log does not hold.
+        if let manager, let seqs = try managerSeqs(manager) {
+            let wanted = seqs.filter { $0 > since && $0 <= through ?? .max }
+            for start in stride(from: 0, to: wanted.count, by: 5000) {
+                let slice = wanted[start..<min(wanted.count, start + 5000)]
+                let list = "{" + slice.map(String.init).joined(separator: ",") + "}"
+                for r in try q("SELECT \(SQLiteStore.columns) FROM events WHERE seq = ANY($1::bigint[]) ORDER BY seq", [list]) {
+                    try visit(try PostgresSession.stored(r))
+                }
+            }
+            return
+        }
         var after = since
         while true {
             var sql = "SELECT \(SQLiteStore.columns) FROM events WHERE seq > $1::bigint"
@@ -305,14 +347,19 @@ final class PostgresSession: LedgerSession {
             if let manager { binds.append(manager); sql += " AND manager = $\(binds.count)" }
             let rows = try q(sql + " ORDER BY seq LIMIT 5000", binds)
             for r in rows {
-                let t = try (1...11).map { try r[$0].decode(String?.self) }
-                let e = StoredEvent(seq: try r[0].decode(Int64.self), id: t[0]!, type: t[1]!, effective: t[2]!, recorded: t[3]!,
-                                    actorID: t[4]!, actorRole: t[5]!, data: t[6]!, packed: t[7]!, manager: t[8], prevHash: t[9]!, hash: t[10]!)
+                let e = try PostgresSession.stored(r)
                 try visit(e)
                 after = e.seq
             }
             if rows.count < 5000 { return }
         }
+    }
+
+    /// A row of `SQLiteStore.columns`.
+    static func stored(_ r: PostgresRandomAccessRow) throws -> StoredEvent {
+        let t = try (1...11).map { try r[$0].decode(String?.self) }
+        return StoredEvent(seq: try r[0].decode(Int64.self), id: t[0]!, type: t[1]!, effective: t[2]!, recorded: t[3]!,
+                           actorID: t[4]!, actorRole: t[5]!, data: t[6]!, packed: t[7]!, manager: t[8], prevHash: t[9]!, hash: t[10]!)
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {

@@ -25,7 +25,7 @@ extension SQLiteStore {
         return try guarded {
             try db.write { db in
                 try db.execute(sql: "PRAGMA cache_size = -8192")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+                defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStore.cacheKiB)") }
                 return try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild(progress: progress)
             }
         }

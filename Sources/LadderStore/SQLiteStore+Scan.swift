@@ -11,17 +11,27 @@ extension SQLiteStore {
 
     static func scan(_ db: Database, since: Int64, through: Int64?, manager: String?,
                      _ visit: (StoredEvent) throws -> Void) throws {
+        // A manager's events by their seqs, from its list (LedgerSession+ManagerLogs.swift), in this read's snapshot.
+        if let manager, let seqs = try SQLiteSession(db: db).managerSeqs(manager) {
+            let stmt = try db.cachedStatement(sql: "SELECT \(columns) FROM events WHERE seq = ?")
+            for seq in seqs where seq > since && seq <= through ?? .max {
+                if let row = try Row.fetchOne(stmt, arguments: [seq]) { try visit(stored(row)) }
+            }
+            return
+        }
         var sql = "SELECT \(columns) FROM events WHERE seq > ?"
         var args: [any DatabaseValueConvertible] = [since]
         if let through { sql += " AND seq <= ?"; args.append(through) }
+        // Only when the lists are not in step with the log: a filter over the whole log.
         if let manager { sql += " AND manager = ?"; args.append(manager) }
         sql += " ORDER BY seq"
         let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
-        while let row = try rows.next() {
-            try visit(StoredEvent(seq: row[0], id: row[1], type: row[2], effective: row[3], recorded: row[4],
-                                  actorID: row[5], actorRole: row[6], data: row[7], packed: row[8], manager: row[9],
-                                  prevHash: row[10], hash: row[11]))
-        }
+        while let row = try rows.next() { try visit(stored(row)) }
+    }
+
+    private static func stored(_ row: Row) -> StoredEvent {
+        StoredEvent(seq: row[0], id: row[1], type: row[2], effective: row[3], recorded: row[4], actorID: row[5], actorRole: row[6],
+                    data: row[7], packed: row[8], manager: row[9], prevHash: row[10], hash: row[11])
     }
 }
 

@@ -35,7 +35,7 @@ public final class SQLiteStore: LedgerStore {
             }
             // FULL: a commit survives power loss, not only a killed process.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteStore.cacheKiB)")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)

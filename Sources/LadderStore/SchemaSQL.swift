@@ -62,6 +62,14 @@ CREATE TABLE projection (
 CREATE UNIQUE INDEX projection_by_key ON projection(kind, key);
 DELETE FROM checkpoint;
 """#),
+        ("0003-manager-logs", #"""
+-- Each manager's events are listed in a projection row of its own (kind 'manager-log',
+-- LedgerSession+ManagerLogs.swift), written with the other projections. The index it
+-- replaces put one entry per event into one B-tree leaf per manager, so that a large
+-- batch into a large store wrote back nearly all of its leaves (docs/performance.md).
+-- The row format's new name (state-v5) makes the next open build the lists from the log.
+DROP INDEX IF EXISTS events_by_manager;
+"""#),
     ]
 
     static let postgres: [(name: String, sql: String)] = [
@@ -115,6 +123,12 @@ CREATE TABLE checkpoint (
     seq  BIGINT NOT NULL,
     hash TEXT NOT NULL
 );
+"""#),
+        ("0002-manager-logs", #"""
+-- As on SQLite (schema/0003-manager-logs.sql): each manager's events are listed in a
+-- projection row of its own, so the index on the manager column goes. Applied on open
+-- to a database made before it (the names applied are kept in ladder_migrations).
+DROP INDEX IF EXISTS events_by_manager;
 """#),
     ]
 }

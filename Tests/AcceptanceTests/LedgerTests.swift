@@ -136,6 +136,36 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(mine.first?["hash"].stringValue?.count == 64)
     }
 
+    /// `log --manager` reads the manager's own list of seqs, not the whole log: it is exactly the
+    /// log's events about that manager (its applications' included), whether they came one at a
+    /// time or in batches, after `--since`, and after a replay rebuilt the lists.
+    @Test func aManagersLogIsItsEventsWhateverTheBatches() throws {
+        let s = try Sandbox()
+        let lines = World.base + [World.apply("A-1", "M-1")] + World.steps("A-1")
+        let firstManager = World.grants.count
+        for batch in [lines[..<firstManager], lines[firstManager...firstManager], lines[(firstManager + 1)..<20], lines[20...]] {
+            #expect(s.append(Array(batch)).status == 0)
+        }
+        let all = s.log()
+        func about(_ m: String, since: Int64 = 0) -> [JSONValue] {
+            let apps: Set<String> = m == "M-1" ? ["A-1"] : []
+            return all.filter { e in
+                (e["seq"].intValue ?? 0) > since
+                    && (e["data"]["manager"] == .string(m) || apps.contains(e["data"]["application"].stringValue ?? "-"))
+            }
+        }
+        let mid = Int64(all.count / 2)
+        for m in ["M-1", "M-2", "M-3"] {
+            #expect(!about(m).isEmpty, "\(m)")
+            #expect(s.log("--manager", m) == about(m), "\(m)")
+            #expect(s.log("--manager", m, "--since", String(mid)) == about(m, since: mid), "\(m)")
+        }
+        #expect(about("M-1").contains { $0["data"]["application"] == "A-1" && $0["data"]["manager"] == .null })
+        #expect(s.log("--manager", "M-404").isEmpty)
+        #expect(s.run("replay").status == 0)
+        for m in ["M-1", "M-2", "M-3"] { #expect(s.log("--manager", m) == about(m), "after replay: \(m)") }
+    }
+
     @Test(.enabled(if: !Sandbox.onPostgres, "tampers through the sqlite3 client")) func verifyOnAGoodStoreAndAfterTampering() throws {
         let s = try Sandbox()
         #expect(s.run("append", stdin: (basics + [enrolment("e-0002", manager: "M-00018")]).joined(separator: "\n")).status == 0)

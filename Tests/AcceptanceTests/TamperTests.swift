@@ -124,6 +124,25 @@ import LadderDomain
         #expect(psql(s, "DROP TRIGGER events_no_truncate ON events").status == 0)
         #expect(s.run("verify", "--json").json["guard"] == false)
     }
+
+    /// A database made before the manager lists (the index on the manager column, no
+    /// `ladder_migrations`, rows of format state-v4) is migrated on its next open, once.
+    @Test(.enabled(if: Sandbox.onPostgres, "needs $LADDER_TEST_PG_URL")) func anOlderPostgresDatabaseIsMigratedOnOpen() throws {
+        let s = try Sandbox()
+        #expect(s.append(World.base + [World.apply("A-1", "M-1")]).status == 0)
+        let good = s.log("--manager", "M-1")
+        #expect(good.count > 5)
+        #expect(psql(s, """
+            DROP TABLE ladder_migrations; DELETE FROM projection WHERE kind = 'manager-log'; UPDATE checkpoint SET name = 'state-v4';
+            CREATE INDEX events_by_manager ON events (manager, seq) WHERE manager IS NOT NULL
+            """).status == 0)
+        #expect(s.run("head").status == 0)
+        let state = psql(s, "SELECT (SELECT count(*) FROM pg_indexes WHERE indexname = 'events_by_manager') || ',' || (SELECT count(*) FROM ladder_migrations) || ',' || (SELECT count(*) FROM projection WHERE kind = 'manager-log')")
+        let counts = state.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.contains(",") }
+        #expect(counts == "0,2,3", "\(state.stdout) \(state.stderr)")
+        #expect(s.log("--manager", "M-1") == good)
+        #expect(s.run("verify").status == 0)
+    }
 }
 
 @Suite struct CheckpointRepairTests {
@@ -132,8 +151,11 @@ import LadderDomain
         let s = try Sandbox()
         #expect(s.append(World.base + [World.apply("A-1", "M-1")] + World.steps("A-1")).status == 0)
         let good = s.run("window", "2026H2", "--unit", "changsha", "--json").stdout
+        let goodLog = s.run("log", "--manager", "M-1", "--json").stdout
+        #expect(goodLog.contains("A-1"))
         for sql in ["UPDATE checkpoint SET seq = seq - 7", "UPDATE checkpoint SET seq = seq + 3", "UPDATE checkpoint SET hash = 'x'",
                     "DELETE FROM checkpoint", "DELETE FROM projection WHERE kind = 'application'; UPDATE checkpoint SET seq = 20",
+                    "DELETE FROM projection WHERE kind = 'manager-log'; UPDATE checkpoint SET hash = 'x'",
                     // rows of an older format (JSON) under an older checkpoint name: rebuilt, not misread
                     "UPDATE projection SET body = CAST('{}' AS BLOB) WHERE kind = 'application'; UPDATE checkpoint SET name = 'state'"] {
             #expect(s.sqlite(sql).status == 0)
@@ -141,6 +163,7 @@ import LadderDomain
             let inStep = s.sqlite("SELECT (SELECT seq FROM checkpoint) = (SELECT max(seq) FROM events)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(inStep == "1", "\(sql)")
             #expect(s.run("window", "2026H2", "--unit", "changsha", "--json").stdout == good, "\(sql)")
+            #expect(s.run("log", "--manager", "M-1", "--json").stdout == goodLog, "\(sql)")
         }
     }
 }

@@ -101,4 +101,27 @@ import Testing
         #expect(throws: RowCodingError.self) { try ManagerState(row: window.row) }
         #expect(throws: RowCodingError.self) { try EvidenceRecord(row: []) }
     }
+
+    /// A manager's list of seqs: extended in place, read back whole, and a damaged row refused.
+    @Test func seqListsRoundTripAndStayAscending() throws {
+        var list = SeqList()
+        #expect(list.seqs.isEmpty && list.count == 0)
+        let seqs: [Int64] = [1, 2, 127, 128, 129, 16_511, 1 << 40, (1 << 40) + 1, Int64.max - 1]
+        for s in seqs { list.append(s) }
+        list.append(128)  // not after the last: already listed (a catch-up over rows already in step)
+        list.append(Int64.max - 1)
+        #expect(list.seqs == seqs)
+        #expect(list.last == Int64.max - 1 && list.count == seqs.count)
+        let read = try SeqList(row: list.row)
+        #expect(read == list)
+        #expect(read.seqs == seqs)
+        var more = read
+        more.append(Int64.max)
+        #expect(more.seqs == seqs + [Int64.max])
+        #expect(try SeqList(row: SeqList().row).seqs.isEmpty)
+        #expect(throws: RowCodingError.self) { try SeqList(row: []) }                           // no tag
+        #expect(throws: RowCodingError.self) { try SeqList(row: [RowCoding.tag, 5, 0]) }        // a gap of 0: a repeat
+        #expect(throws: RowCodingError.self) { try SeqList(row: [RowCoding.tag, 0x85]) }        // a varint cut short
+        #expect(throws: RowCodingError.self) { try SeqList(row: list.row + [2]) }               // past Int64.max
+    }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import LadderDomain
+
+/// Each manager's events as one projection row of seqs (`SeqList`, kind
+/// `manager-log`): what `log --manager` reads. It replaces an index on the log's
+/// manager column, whose entries went into one B-tree leaf per manager, so that a
+/// 100,000-event batch into a large store wrote back nearly every leaf of it
+/// (docs/performance.md). Like every projection row it is written in the append's
+/// transaction, caught up by a repair and rebuilt by a replay.
+enum ManagerLogs {
+    static let kind = "manager-log"
+}
+
+extension LedgerSession {
+    /// Adds each seq to its manager's list (lists not in `cache` are read first, in one
+    /// query per slice of keys) and writes the lists it changed, in key order.
+    func extendManagerLogs(_ entries: [(manager: String, seq: Int64)], cache: inout [String: SeqList]) throws {
+        guard !entries.isEmpty else { return }
+        var touched = Set<String>()
+        for (m, _) in entries { touched.insert(m) }
+        let absent = touched.filter { cache[$0] == nil }
+        if !absent.isEmpty {
+            try projections(kind: ManagerLogs.kind, keys: Array(absent)) { key, body in cache[key] = try SeqList(row: [UInt8](body)) }
+        }
+        for (m, seq) in entries { cache[m, default: SeqList()].append(seq) }
+        for m in touched.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(cache[m]!.row)) }
+    }
+
+    /// Writes every list a rebuild gathered, in key order.
+    func writeManagerLogs(_ logs: [String: SeqList]) throws {
+        for m in logs.keys.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(logs[m]!.row)) }
+    }
+
+    /// The seqs of `manager`'s events, or nil when the projection rows are not in step
+    /// with the log (a store this process could not repair): the caller then filters
+    /// the whole log by its manager column instead.
+    func managerSeqs(_ manager: String) throws -> [Int64]? {
+        guard try !needsRepair() else { return nil }
+        guard let body = try projection(kind: ManagerLogs.kind, key: manager) else { return [] }
+        return try SeqList(row: [UInt8](body)).seqs
+    }
+}
+
+/// Gathers the lists as a rebuild reads the log (the subject is the log's manager column).
+struct ManagerLogBuilder {
+    private(set) var logs: [String: SeqList] = [:]
+
+    mutating func add(_ chunk: [Event]) {
+        for e in chunk { if let m = e.subject { logs[m, default: SeqList()].append(e.seq) } }
+    }
+}
