@@ -145,7 +145,8 @@ extension LedgerSession {
         if let cp = try checkpoint() {
             let logHash = cp.seq == 0 ? Chain.genesis : try hash(at: cp.seq)
             if cp.seq <= head.seq && logHash == cp.hash {
-                try projections(kinds: nil) { try state.load(kind: $0, key: $1, body: $2) }
+                // The state's kinds only: the managers' lists of seqs are the store's, not the state's.
+                try projections(kinds: EntityRef.Kind.allCases.map(\.rawValue)) { try state.load(kind: $0, key: $1, body: $2) }
                 state.finishLoading()
                 from = cp.seq
             }

@@ -9,8 +9,8 @@ protocol LedgerSession {
     func head() throws -> Head
     func checkpoint() throws -> Head?
     func hash(at seq: Int64) throws -> String?
-    /// Every projection row of these kinds (all kinds when nil).
-    func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws
+    /// Every projection row of these kinds.
+    func projections(kinds: [String], _ visit: (String, String, Data) throws -> Void) throws
     func projection(kind: String, key: String) throws -> Data?
     /// The rows of `kind` with these keys (those that exist), in any order.
     func projections(kind: String, keys: [String], _ visit: (String, Data) throws -> Void) throws

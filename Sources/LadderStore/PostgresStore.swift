@@ -78,11 +78,11 @@ public final class PostgresStore: LedgerStore {
     /// GRDB's migrator does on SQLite: the names applied are kept in `ladder_migrations` (a
     /// database made before that table has the first only). One query when all are applied.
     func migrate() throws {
-        let exists = try query("SELECT to_regclass('ladder_migrations') IS NOT NULL").first?.makeRandomAccess()[0].decode(Bool.self) ?? false
         func applied() throws -> Set<String> {
             Set(try query("SELECT name FROM ladder_migrations").map { try $0.makeRandomAccess()[0].decode(String.self) })
         }
-        if exists, try applied().isSuperset(of: SchemaSQL.postgres.map(\.name)) { return }
+        // Outside a transaction, so a database without the table (an error here) leaves nothing to roll back.
+        if let names = try? applied(), names.isSuperset(of: SchemaSQL.postgres.map(\.name)) { return }
         try transaction { _ in
             _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")  // one migrating process at a time
             try simple(PostgresStore.migrationsTable)
@@ -275,10 +275,9 @@ final class PostgresSession: LedgerSession {
     }
 
     // Reads of projection rows first send the writes still buffered, so that a rebuild reading a row back sees it.
-    func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws {
+    func projections(kinds: [String], _ visit: (String, String, Data) throws -> Void) throws {
         try flushProjections()
-        var sql = "SELECT kind, key, body FROM projection"
-        if let kinds { sql += " WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))" }
+        let sql = "SELECT kind, key, body FROM projection WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))"
         for r in try q(sql) { try visit(try r[0].decode(String.self), try r[1].decode(String.self), try PostgresSession.bytes(r[2])) }
     }
 

@@ -22,9 +22,8 @@ struct SQLiteSession: LedgerSession {
         try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM events WHERE seq = ?"), arguments: [seq])
     }
 
-    func projections(kinds: [String]?, _ visit: (String, String, Data) throws -> Void) throws {
-        var sql = "SELECT kind, key, body FROM projection"
-        if let kinds { sql += " WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))" }
+    func projections(kinds: [String], _ visit: (String, String, Data) throws -> Void) throws {
+        let sql = "SELECT kind, key, body FROM projection WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", ")))"
         let rows = try Row.fetchCursor(db, sql: sql)
         while let row = try rows.next() { try visit(row[0], row[1], row[2]) }
     }

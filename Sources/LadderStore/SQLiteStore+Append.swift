@@ -32,6 +32,7 @@ extension SQLiteStore {
     /// The page cache of every connection, in KiB: 64 MiB.
     static let cacheKiB = 65_536
 
-    /// Room for the pages a batch dirties: ~0.8 KiB an event measured on a large store, doubled.
-    static func cacheKiB(forBatchOf n: Int) -> Int { max(cacheKiB, min(n, 1_000_000) * 2) }
+    /// Room for the pages a batch dirties: ~0.8 KiB an event measured on a large store, doubled, up to
+    /// 512 MiB (a larger batch spills the rest into the WAL, as any batch did before: slower, not wrong).
+    static func cacheKiB(forBatchOf n: Int) -> Int { max(cacheKiB, min(n, 262_144) * 2) }
 }
