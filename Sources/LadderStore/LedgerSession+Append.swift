@@ -15,12 +15,17 @@ extension LedgerSession {
         var loaded = try cached ?? openState(head: head)
         try preloadEvidence(for: events, into: &loaded)
         let stored = try storedContent(ids: events.map(\.id))
-        var batchTypes: [String: EventType] = [:]
-        let recordedType: (String) -> EventType? = { id in batchTypes[id] ?? (try? self.type(ofEvent: id)) ?? nil }
         var refusals: [Refusal] = []
         var accepted: [(event: Event, index: Int, manager: String?)] = []
         var inBatch: [String: Int] = [:]  // id → its first event in this batch
         inBatch.reserveCapacity(events.count)
+        var acceptedAt = [Bool](repeating: false, count: events.count)
+        // The type of an event a rule names (a void's target): earlier in this batch if accepted there, else the log's.
+        // Read through `inBatch`, which the duplicate check keeps anyway, rather than a second table filled per event.
+        let recordedType: (String) -> EventType? = { id in
+            if let i = inBatch[id], acceptedAt[i] { return events[i].type }
+            return (try? self.type(ofEvent: id)) ?? nil
+        }
         var skipped = 0
         var next = head.seq + 1
         // Each event's canonical data and packed values depend on the event alone: computed on every core
@@ -46,7 +51,7 @@ extension LedgerSession {
             let problems = loaded.state.check(e, recorded: recordedType)
             if !problems.isEmpty { refusals += problems; continue }
             loaded.state.apply(e)
-            batchTypes[e.id] = e.type
+            acceptedAt[index] = true
             accepted.append((e, index, loaded.state.manager(of: e)))
             next += 1
         }

@@ -144,6 +144,19 @@ import LadderDomain
         #expect(try refused([e("v3", "EventVoided", "2026-07-01", "hr-zhang", "hr", ["event": "open-changsha-2026H2", "reason": "x"])], in: s).rules == ["not-voidable"])
     }
 
+    /// A void may name an event earlier in its own batch once that event is accepted; one refused
+    /// earlier in the batch is not recorded, so the void's target is unknown too.
+    @Test func aVoidSeesTheEventsAcceptedEarlierInItsBatch() throws {
+        let s = try world()
+        let rating = e("rate-M-2-2026-07", "PerformanceRated", "2026-07-28", "perf-li", "performance-admin", ["manager": "M-2", "month": "2026-07", "rating": "A"])
+        let void = e("void-7", "EventVoided", "2026-07-29", "hr-zhang", "hr", ["event": "rate-M-2-2026-07", "reason": "wrong month"])
+        let refusedRating = rating.replacingOccurrences(of: "perf-li", with: "hr-zhang").replacingOccurrences(of: "performance-admin", with: "hr")
+        #expect(try refused([refusedRating, void], in: s).rules == ["not-permitted", "unknown-event"])
+        #expect(try refused([void, rating], in: s).rules == ["unknown-event"])  // a target later in the batch is not yet recorded
+        #expect(s.append([rating, void]).status == 0)
+        #expect(s.log("--manager", "M-2").suffix(2).map { $0["id"] } == ["rate-M-2-2026-07", "void-7"])
+    }
+
     @Test func policyRules() throws {
         let s = try world()
         var p = Policy.standard
