@@ -23,13 +23,16 @@ extension LedgerSession {
             try projections(kind: ManagerLogs.kind, keys: Array(absent)) { key, body in cache[key] = try SeqList(row: [UInt8](body)) }
         }
         for (m, seq) in entries { cache[m, default: SeqList()].append(seq) }
-        for m in touched.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(cache[m]!.row)) }
+        try writeManagerLogs(touched, of: cache)
     }
 
-    /// Writes every list a rebuild gathered, in key order.
-    func writeManagerLogs(_ logs: [String: SeqList]) throws {
-        for m in logs.keys.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(logs[m]!.row)) }
+    /// Writes the lists of these managers, in key order.
+    func writeManagerLogs(_ managers: some Collection<String>, of logs: [String: SeqList]) throws {
+        for m in managers.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(logs[m]!.row)) }
     }
+
+    /// Writes every list a rebuild gathered.
+    func writeManagerLogs(_ logs: [String: SeqList]) throws { try writeManagerLogs(logs.keys, of: logs) }
 
     /// The seqs of `manager`'s events, or nil when the projection rows are not in step
     /// with the log (a store this process could not repair): the caller then filters

@@ -59,15 +59,16 @@ public final class PostgresStore: LedgerStore {
             }
         } else if known == 0 {
             throw StoreError.notFound(path: safeURL)
-        }
-        if !create { try migrate() }
-        if !create, (try? PostgresSession(store: self).needsRepair()) == true {
-            // As on SQLite: projections out of step with the log are repaired on open.
-            _ = try? transaction { s -> Bool in
-                _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
-                let repaired = try s.repairCheckpoint()
-                try s.flush()
-                return repaired
+        } else {
+            try migrate()
+            if (try? PostgresSession(store: self).needsRepair()) == true {
+                // As on SQLite: projections out of step with the log are repaired on open.
+                _ = try? transaction { s -> Bool in
+                    _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
+                    let repaired = try s.repairCheckpoint()
+                    try s.flush()
+                    return repaired
+                }
             }
         }
     }

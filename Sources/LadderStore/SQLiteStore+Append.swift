@@ -8,30 +8,26 @@ extension SQLiteStore {
                 // A large batch dirties more pages than the usual cache holds (a 100,000-event batch into a
                 // 1,000,000-event store: ~19,000, 78 MB), and SQLite spills the overflow into the WAL mid-transaction,
                 // writing many pages twice. The cache grows with the batch for its transaction only.
-                let cacheKiB = SQLiteStore.cacheKiB(forBatchOf: events.count)
-                if cacheKiB > SQLiteStore.cacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)") }
-                defer { if cacheKiB > SQLiteStore.cacheKiB { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStore.cacheKiB)") } }
-                var result: (AppendResult, LoadedState)?
-                // IMMEDIATE takes the write lock up front, so the head read
-                // inside cannot go stale before COMMIT (the single writer).
-                try db.inTransaction(.immediate) {
-                    let session = SQLiteSession(db: db)
-                    let head = try session.head()
-                    result = try session.append(events, expectSeq: expectSeq, recorded: recorded,
-                                                cached: cache.flatMap { $0.head == head ? $0.loaded : nil })
-                    return .commit
+                try SQLiteStore.withPageCache(kiB: SQLiteStore.cacheKiB(forBatchOf: events.count), db) {
+                    var result: (AppendResult, LoadedState)?
+                    // IMMEDIATE takes the write lock up front, so the head read
+                    // inside cannot go stale before COMMIT (the single writer).
+                    try db.inTransaction(.immediate) {
+                        let session = SQLiteSession(db: db)
+                        let head = try session.head()
+                        result = try session.append(events, expectSeq: expectSeq, recorded: recorded,
+                                                    cached: cache.flatMap { $0.head == head ? $0.loaded : nil })
+                        return .commit
+                    }
+                    self.cache = (result!.1, result!.0.head)
+                    return result!.0
                 }
-                self.cache = (result!.1, result!.0.head)
-                return result!.0
             }
         }
     }
 }
 
 extension SQLiteStore {
-    /// The page cache of every connection, in KiB: 64 MiB.
-    static let cacheKiB = 65_536
-
     /// Room for the pages a batch dirties: ~0.8 KiB an event measured on a large store, doubled, up to
     /// 512 MiB (a larger batch spills the rest into the WAL, as any batch did before: slower, not wrong).
     static func cacheKiB(forBatchOf n: Int) -> Int { max(cacheKiB, min(n, 262_144) * 2) }

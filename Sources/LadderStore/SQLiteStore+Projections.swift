@@ -24,9 +24,9 @@ extension SQLiteStore {
         // the appends' 64 MiB one, and keeps replay's memory down (docs/performance.md).
         return try guarded {
             try db.write { db in
-                try db.execute(sql: "PRAGMA cache_size = -8192")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -\(SQLiteStore.cacheKiB)") }
-                return try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild(progress: progress)
+                try SQLiteStore.withPageCache(kiB: 8_192, db) {
+                    try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild(progress: progress)
+                }
             }
         }
     }

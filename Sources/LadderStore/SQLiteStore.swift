@@ -54,6 +54,18 @@ public final class SQLiteStore: LedgerStore {
         }
     }
 
+    /// The page cache of every connection, in KiB: 64 MiB.
+    static let cacheKiB = 65_536
+
+    /// Runs `body` with the connection's page cache at `kiB` (one operation that reads or writes
+    /// unlike the rest: a replay, a large batch), then puts back the usual size.
+    static func withPageCache<T>(kiB: Int, _ db: Database, _ body: () throws -> T) throws -> T {
+        guard kiB != cacheKiB else { return try body() }
+        try db.execute(sql: "PRAGMA cache_size = -\(kiB)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)") }
+        return try body()
+    }
+
     static let migrator: DatabaseMigrator = {
         var m = DatabaseMigrator()
         for (name, sql) in SchemaSQL.migrations {
