@@ -18,6 +18,9 @@ final class EventPrefetch: @unchecked Sendable {
     private var finished = false
     private var stopped = false
     private var failure: Error?
+    /// The managers' lists, gathered on the reader's thread as it reads (the writer is the
+    /// busier one); the writer takes them once the reader has finished.
+    private var logs = ManagerLogBuilder()
     static let chunkSize = 4096, depth = 8
 
     private struct Stopped: Error {}
@@ -28,11 +31,19 @@ final class EventPrefetch: @unchecked Sendable {
                 try DatabaseQueue(path: path, configuration: configuration).read { db in
                     var chunk: [Event] = []
                     chunk.reserveCapacity(EventPrefetch.chunkSize)
+                    var logs = ManagerLogBuilder()
                     try SQLiteStore.events(db, since: since, through: through) { e in
                         chunk.append(e)
-                        if chunk.count == EventPrefetch.chunkSize { try push(chunk); chunk.removeAll(keepingCapacity: true) }
+                        if chunk.count == EventPrefetch.chunkSize {
+                            logs.add(chunk)
+                            try push(chunk)
+                            chunk.removeAll(keepingCapacity: true)
+                        }
                     }
-                    if !chunk.isEmpty { try push(chunk) }
+                    if !chunk.isEmpty { logs.add(chunk); try push(chunk) }
+                    cond.lock()
+                    self.logs = logs
+                    cond.unlock()
                 }
             }
             cond.lock()
@@ -54,14 +65,16 @@ final class EventPrefetch: @unchecked Sendable {
         cond.broadcast()
     }
 
-    /// Replaces `chunk` (folded) with the next one in log order; false at the end.
-    /// Throws what the reader hit, after the events before it.
-    func next(_ chunk: inout [Event]) throws -> Bool {
+    /// Replaces `chunk` (folded) with the next one in log order; false at the end, when
+    /// `logs` gets the lists of every event read. Throws what the reader hit, after the
+    /// events before it.
+    func next(_ chunk: inout [Event], logs: inout ManagerLogBuilder) throws -> Bool {
         cond.lock(); defer { cond.unlock() }
         if !chunk.isEmpty { spent.append(chunk); chunk = [] }
         while chunks.isEmpty && !finished { cond.wait() }
         if !chunks.isEmpty { cond.broadcast(); chunk = chunks.removeFirst(); return true }
         if let failure { throw failure }
+        swap(&logs, &self.logs)
         return false
     }
 

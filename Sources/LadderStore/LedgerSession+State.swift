@@ -127,12 +127,14 @@ extension LedgerSession {
         try loadEvidence(wanted, into: &loaded.state)
     }
 
-    /// A manager's row and its evidence rows (`M|period`: a key range).
-    func loadManager(_ m: String, into state: inout LedgerState) throws {
+    /// A manager's row and its evidence rows (`M|period`: a key range), those `only` keeps.
+    func loadManager(_ m: String, into state: inout LedgerState, only keep: (String) -> Bool = { _ in true }) throws {
         try loadRow(kind: "manager", key: m, into: &state)
         state.partialManagers[m] = nil
         guard state.managers[m] != nil else { return }
-        try projections(kind: "record", after: m + "|", before: m + "}") { try state.load(kind: "record", key: $0, body: $1) }
+        try projections(kind: "record", after: m + "|", before: m + "}") { key, body in
+            if keep(key) { try state.load(kind: "record", key: key, body: body) }
+        }
         state.finishLoading(indexing: false)
     }
 
@@ -198,93 +200,6 @@ extension LedgerSession {
             _ = try rebuild()
         }
         return true
-    }
-
-    /// Drops and rebuilds every projection row from the log. Each time the fold
-    /// has passed another `page` events, evidence and cohorts of half-years more
-    /// than a year behind the log are written out and dropped from memory
-    /// (LedgerState+Eviction.swift), so memory stays flat as the log grows; an
-    /// event reaching back into them has them read back first. The fold notes no
-    /// changes: everything it holds is written, when evicted or at the end. The log
-    /// is read in one pass (on a second thread, for SQLite), eviction included.
-    func rebuild(page: Int64 = RebuildTuning.page, progress: (_ folded: Int64, _ of: Int64) -> Void = { _, _ in })
-        throws -> (events: Int64, entities: Int) {
-        try clearProjections()
-        let head = try head()
-        var state = LedgerState()
-        state.indexesEvidence = false  // a void's owner comes from the log (Event.subject)
-        state.tracksChanges = false
-        var written = Set<EntityRef>()
-        var logs = ManagerLogBuilder()
-        var latest: Day?
-        var boundary = page
-        try eventChunks(since: 0, through: head.seq) { chunk in
-            logs.add(chunk)
-            var i = 0
-            while i < chunk.count {
-                if chunk[i].seq > boundary {
-                    while chunk[i].seq > boundary { boundary += page }
-                    if let latest, case let cutoff = latest.halfYear.previous.previous.description,
-                       cutoff > state.evictedBefore ?? "" {
-                        try save(state.evict(before: cutoff), into: &written)
-                    }
-                }
-                let end = chunk[i...].firstIndex { $0.seq > boundary } ?? chunk.count
-                i = state.apply(chunk, from: i, to: end, latest: &latest)
-                if i < end {  // an event reaching back into what was evicted
-                    let e = chunk[i]
-                    try readBack(for: e, into: &state, written: &written)
-                    state.apply(e)
-                    if latest.map({ e.effective > $0 }) ?? true { latest = e.effective }
-                    i += 1
-                }
-            }
-            progress(chunk.last?.seq ?? 0, head.seq)
-        }
-        try save(state.allRefs(), of: state, into: &written)
-        try writeManagerLogs(logs.logs)
-        try setCheckpoint(head)
-        return (head.seq, written.count + logs.logs.count)
-    }
-
-    /// Writes what an eviction took out of memory (encoded on every core, as `write` does).
-    private func save(_ evicted: Evicted, into written: inout Set<EntityRef>) throws {
-        let rows = try concurrentMap(Array(0..<evicted.count)) { evicted.row($0) }
-        for (ref, body) in rows {
-            try saveProjection(kind: ref.kind.rawValue, key: ref.key, body: body)
-            written.insert(ref)
-        }
-    }
-
-    private func save(_ refs: [EntityRef], of state: LedgerState, into written: inout Set<EntityRef>) throws {
-        // In key order: the rows go into the table's B-tree in sequence, not scattered.
-        try write(refs.sorted(by: { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }), of: state)
-        written.formUnion(refs)
-    }
-
-    /// Reads back the manager rows and cohorts an event needs that a rebuild had
-    /// dropped from memory. A manager is read back whole, so what is held of it is
-    /// written first.
-    private func readBack(for e: Event, into state: inout LedgerState, written: inout Set<EntityRef>) throws {
-        func reload(_ m: String) throws {
-            try save(state.refs(ofManager: m), of: state, into: &written)
-            try loadManager(m, into: &state)
-        }
-        for _ in 0..<2 {
-            for need in state.needs(for: e) {
-                switch need {
-                case .manager(let m): if state.managers[m] != nil { try reload(m) }
-                case .cohort(let c): if state.cohorts[c] == nil { try loadRow(kind: "cohort", key: c, into: &state) }
-                case .owner(let id):
-                    if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) {
-                        try reload(m)
-                        state.indexEvidence(id, of: m)
-                    }
-                case .evidence(let m, _): if state.managers[m] != nil { try reload(m) }
-                case .application, .managerRow, .windowApplications: break  // never dropped
-                }
-            }
-        }
     }
 
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.

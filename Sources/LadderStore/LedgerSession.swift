@@ -22,30 +22,37 @@ protocol LedgerSession {
     func storedContent(ids: [String]) throws -> [String: String]
     /// Folds events after `since` (through `through`) from their packed columns.
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
-    /// The same events in chunks, for a fold that loops over them itself (a rebuild).
-    func eventChunks(since: Int64, through: Int64?, _ visit: ([Event]) throws -> Void) throws
+    /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
+    /// managers' lists of their seqs gathered into `logs` by the end.
+    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws
     /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash.
     func insertEvent(seq: Int64, _ columns: [String?]) throws
     /// Writes a projection row, or removes it when `body` is nil.
     func saveProjection(kind: String, key: String, body: Data?) throws
     func setCheckpoint(_ head: Head) throws
-    func clearProjections() throws
+    func clearCheckpoints() throws
+    /// Writes each row unless the table holds it byte for byte already (LedgerSession+Rebuild.swift).
+    func rewriteProjections(_ rows: [ProjectionRow]) throws -> RowRewrite
+    func projectionCount() throws -> Int
+    /// The kind and key of every projection row.
+    func projectionKeys(_ visit: (String, String) throws -> Void) throws
 }
 
 extension LedgerSession {
-    func eventChunks(since: Int64, through: Int64?, _ visit: ([Event]) throws -> Void) throws {
-        try chunked(since: since, through: through, visit)
+    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws {
+        try chunked(since: since, through: through, logs: &logs, visit)
     }
 
     /// `events` gathered into chunks of the prefetch's size.
-    func chunked(since: Int64, through: Int64?, _ visit: ([Event]) throws -> Void) throws {
+    func chunked(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws {
         var chunk: [Event] = []
         chunk.reserveCapacity(EventPrefetch.chunkSize)
+        func pass() throws { logs.add(chunk); try visit(chunk); chunk.removeAll(keepingCapacity: true) }
         try events(since: since, through: through) { e in
             chunk.append(e)
-            if chunk.count == EventPrefetch.chunkSize { try visit(chunk); chunk.removeAll(keepingCapacity: true) }
+            if chunk.count == EventPrefetch.chunkSize { try pass() }
         }
-        if !chunk.isEmpty { try visit(chunk) }
+        if !chunk.isEmpty { try pass() }
     }
 }
 

@@ -47,6 +47,14 @@ public struct AppendResult: Sendable {
     public let head: Head
 }
 
+/// What a replay did: the events folded, the projection rows the log gives, and how many of
+/// those the store held otherwise (written, replaced or removed; 0 when it was in step).
+public struct Rebuilt: Sendable {
+    public let events: Int64
+    public let entities: Int
+    public let rewritten: Int
+}
+
 public struct VerifyReport: Sendable {
     public let ok: Bool
     public let events: Int64
@@ -71,9 +79,9 @@ public protocol LedgerStore: AnyObject {
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.
     func state(through: Int64?, asOf: Day?) throws -> LedgerState
-    /// Drops and rebuilds every persisted projection from the log; `progress` hears how many
+    /// Rebuilds every persisted projection from the log; `progress` hears how many
     /// events of how many are folded, every few thousand, on the rebuilding thread.
-    func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int)
+    func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt
     /// The hash of the event at `seq`, if the log holds it.
     func hash(at seq: Int64) throws -> String?
     /// Writes rows of another ledger verbatim (same seq, times and hashes), in one transaction: `ladder copy`.
@@ -81,7 +89,7 @@ public protocol LedgerStore: AnyObject {
 }
 
 extension LedgerStore {
-    public func rebuildProjections() throws -> (events: Int64, entities: Int) { try rebuildProjections { _, _ in } }
+    public func rebuildProjections() throws -> Rebuilt { try rebuildProjections { _, _ in } }
 }
 
 /// Opens the store a location names: `postgres://…` is PostgreSQL, anything else an SQLite file.

@@ -217,7 +217,7 @@ public final class PostgresStore: LedgerStore {
         return try PostgresSession(store: self).view(through: through, asOf: asOf)
     }
 
-    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int) {
+    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt {
         cache = nil
         // After a bulk load (`copy`, a restore) the planner has no statistics until autovacuum
         // gets to the tables, and pages through the log at half speed: gather them first and after.
@@ -382,7 +382,17 @@ final class PostgresSession: LedgerSession {
                   [String(head.seq), head.hash])
     }
 
-    func clearProjections() throws { try store.simple("DELETE FROM projection;\nDELETE FROM checkpoint;") }
+    func clearCheckpoints() throws { try store.simple("DELETE FROM checkpoint") }
+
+    func projectionCount() throws -> Int {
+        try flushProjections()
+        return try q("SELECT count(*) FROM projection").first.map { Int(try $0[0].decode(Int64.self)) } ?? 0
+    }
+
+    func projectionKeys(_ visit: (String, String) throws -> Void) throws {
+        try flushProjections()
+        for r in try q("SELECT kind, key FROM projection") { try visit(try r[0].decode(String.self), try r[1].decode(String.self)) }
+    }
 
     func flush() throws {
         try flushEvents()

@@ -18,7 +18,7 @@ extension SQLiteStore {
         return try guarded { try db.read { try SQLiteSession(db: $0).view(through: through, asOf: asOf) } }
     }
 
-    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> (events: Int64, entities: Int) {
+    public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt {
         cache = nil
         // A replay reads the log once, in order: a small page cache serves it as well as
         // the appends' 64 MiB one, and keeps replay's memory down (docs/performance.md).

@@ -281,6 +281,7 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         let r = s.run("replay", "--json")
         #expect(r.status == 0)
         #expect(r.json["events"] == .int(5))
+        #expect(r.json["rewritten"] == 0)   // the appends kept every row in step
     }
 }
 

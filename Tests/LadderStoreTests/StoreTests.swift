@@ -138,7 +138,7 @@ func unit(_ id: String, _ unit: String) -> Event {
             state.markAllDirty()
             try session.write(Array(state.dirty), of: state)
             var logs = ManagerLogBuilder()
-            try session.chunked(since: 0, through: cut) { logs.add($0) }
+            try session.chunked(since: 0, through: cut, logs: &logs) { _ in }
             try session.writeManagerLogs(logs.logs)
         }
         let reopened = try SQLiteStore(path: full.path)
