@@ -19,17 +19,27 @@ private struct RebuildWrites {
     /// How many rows the table held when the rebuild began, and how many of those keys it has met.
     let heldBefore: Int
     var heldMet = 0
-    /// Each key a write changed: digests of the row the rebuild found and of the last one it wrote
-    /// (nil: no row). A row read back is written twice, its state then and its last one, so a row
-    /// is out of step only if the two differ; digests, not rows, keep memory flat when all differ.
-    private var changes: [String: (found: SHA256Digest?, last: SHA256Digest?)] = [:]
+    /// Each key a write changed: the row the rebuild found and the last one it wrote, as the first
+    /// 8 bytes of their SHA-256 (0: no row). A row read back is written twice, its state then and
+    /// its last one, so a row is out of step only if the two differ. Kept this small (24 bytes a
+    /// key, keyed by the key's hash) because a store whose rows all differ has an entry per row;
+    /// a collision could only miscount, never change what is written.
+    private var changes: [Int: (found: UInt64, last: UInt64)] = [:]
     /// Rows the log does not give, removed at the end.
     var removed = 0
 
-    init(heldBefore: Int) { self.heldBefore = heldBefore }
+    init(heldBefore: Int) {
+        self.heldBefore = heldBefore
+        // Room for a change to every row held, so that the table never grows (old and new storage at once)
+        // in a replay where they all differ; pages never written to cost no memory.
+        changes.reserveCapacity(heldBefore)
+    }
 
-    /// Rows the store held otherwise than the log gives them.
-    var rewritten: Int { removed + changes.values.count(where: { $0.found != $0.last }) }
+    /// Rows the store held otherwise than the log gives them, of the `produced` rows the log gives.
+    /// From an empty table: every row (none is tracked).
+    func rewritten(of produced: Int) -> Int {
+        heldBefore == 0 ? produced : removed + changes.values.count(where: { $0.found != $0.last })
+    }
 
     /// `refs` names the rows of the state's kinds (nil for the managers' lists, each written once).
     mutating func note(_ rows: [ProjectionRow], _ r: RowRewrite, refs: [EntityRef]?) {
@@ -38,10 +48,18 @@ private struct RebuildWrites {
         } else {
             heldMet += r.held.count(where: { $0 })
         }
-        for (i, old) in r.replaced {
-            let last: SHA256Digest? = rows[i].body.map { SHA256.hash(data: $0) }
-            changes[String.key(rows[i].kind, rows[i].key), default: (found: old, last: last)].last = last
+        for (i, old) in r.replaced where heldBefore > 0 {
+            var key = Hasher()
+            key.combine(rows[i].kind)
+            key.combine(rows[i].key)
+            let last = RebuildWrites.short(rows[i].body.map { SHA256.hash(data: $0) })
+            changes[key.finalize(), default: (found: RebuildWrites.short(old), last: last)].last = last
         }
+    }
+
+    private static func short(_ d: SHA256Digest?) -> UInt64 {
+        guard let d else { return 0 }
+        return max(1, d.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     }
 }
 
@@ -118,7 +136,8 @@ extension LedgerSession {
         writes.note(lists, try rewriteProjections(lists), refs: nil)
         if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: logs.logs) }
         try setCheckpoint(head)
-        return Rebuilt(events: head.seq, entities: writes.refs.count + logs.logs.count, rewritten: writes.rewritten)
+        let produced = writes.refs.count + logs.logs.count
+        return Rebuilt(events: head.seq, entities: produced, rewritten: writes.rewritten(of: produced))
     }
 
     /// Writes what an eviction took out of memory (encoded on every core, as `write` does).

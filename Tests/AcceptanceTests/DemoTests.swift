@@ -74,6 +74,11 @@ import LadderDomain
             #expect(replay(page, prefetch)["rewritten"] == 3, "page \(page), prefetch above \(prefetch)")
             #expect(rows() == appended, "page \(page), prefetch above \(prefetch)")
         }
+        // Every row lost (the checkpoint kept, so the open does not repair first): every row is written, and counted.
+        #expect(s.sqlite("DELETE FROM projection").status == 0)
+        let cold = replay("101", "1")
+        #expect(cold["rewritten"] == cold["entities"] && cold["entities"] == .int(Int64(appended.split(separator: "\n").count)))
+        #expect(rows() == appended)
     }
 
     /// Replay and a large append say how far they are on a terminal, and nothing on stderr when piped.
