@@ -148,8 +148,7 @@ extension LedgerSession {
     }
 
     private func save(_ refs: [EntityRef], of state: LedgerState, into writes: inout RebuildWrites) throws {
-        // In key order: the rows go into the table's B-tree in sequence, not scattered.
-        let refs = refs.sorted { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }
+        let refs = EntityRef.inKeyOrder(refs)
         let bodies = try concurrentMap(refs) { try state.encode($0) }
         let rows: [ProjectionRow] = zip(refs, bodies).map { ref, body in (ref.kind.rawValue, ref.key, body) }
         writes.note(rows, try rewriteProjections(rows), refs: refs)

@@ -162,7 +162,7 @@ extension LedgerSession {
 
     /// Writes the entities a fold changed and moves the checkpoint to `head`.
     func saveProjections(_ state: inout LedgerState, head: Head) throws {
-        try write(Array(state.dirty), of: state)
+        try write(EntityRef.inKeyOrder(state.dirty), of: state)
         state.dirty.removeAll()
         try setCheckpoint(head)
     }

@@ -56,6 +56,15 @@ extension LedgerSession {
     }
 }
 
+extension EntityRef {
+    /// Rows in the store's key order: new rows then lie in the table in the order a replay
+    /// asks for them (half-year by half-year, key by key), so that its look-ups read the
+    /// table's pages in sequence rather than at random (docs/performance.md).
+    static func inKeyOrder(_ refs: some Sequence<EntityRef>) -> [EntityRef] {
+        refs.sorted { ($0.kind.rawValue, $0.key) < ($1.kind.rawValue, $1.key) }
+    }
+}
+
 /// What makes two events with the same id the same event.
 enum LedgerContent {
     static func of(_ type: String, _ effective: String, _ actorID: String, _ role: String, _ data: String) -> String {

@@ -122,7 +122,7 @@ struct SQLiteSession: LedgerSession {
     /// GRDB's argument conversion cost several times SQLite's own work per row.
     func saveProjection(kind: String, key: String, body: Data?) throws {
         let sql = body == nil ? "DELETE FROM projection WHERE kind = ? AND key = ?"
-                              : "INSERT OR REPLACE INTO projection (kind, key, body) VALUES (?, ?, ?)"
+                              : "INSERT INTO projection (kind, key, body) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body"
         let h = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(h)
         defer { sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
