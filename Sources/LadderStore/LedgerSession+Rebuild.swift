@@ -133,7 +133,7 @@ extension LedgerSession {
         }
         try save(state.allRefs(), of: state, into: &writes)
         let lists: [ProjectionRow] = logs.logs.keys.sorted().map { m in (ManagerLogs.kind, m, Data(logs.logs[m]!.row)) }
-        writes.note(lists, try rewriteProjections(lists), refs: nil)
+        writes.note(lists, try put(lists, comparing: writes.heldBefore > 0), refs: nil)
         if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: logs.logs) }
         try setCheckpoint(head)
         let produced = writes.refs.count + logs.logs.count
@@ -144,14 +144,23 @@ extension LedgerSession {
     private func save(_ evicted: Evicted, into writes: inout RebuildWrites) throws {
         let encoded = try concurrentMap(Array(0..<evicted.count)) { evicted.row($0) }
         let rows: [ProjectionRow] = encoded.map { r in (r.ref.kind.rawValue, r.ref.key, r.body) }
-        writes.note(rows, try rewriteProjections(rows), refs: encoded.map(\.ref))
+        writes.note(rows, try put(rows, comparing: writes.heldBefore > 0), refs: encoded.map(\.ref))
+    }
+
+    /// The rows compared and written where they differ; into a table that was empty when the
+    /// rebuild began there is nothing to compare with, so they are written as they come (a row
+    /// written twice, when read back, is replaced in place).
+    private func put(_ rows: [ProjectionRow], comparing: Bool) throws -> RowRewrite {
+        if comparing { return try rewriteProjections(rows) }
+        for row in rows { try saveProjection(kind: row.kind, key: row.key, body: row.body) }
+        return RowRewrite(held: [Bool](repeating: false, count: rows.count))
     }
 
     private func save(_ refs: [EntityRef], of state: LedgerState, into writes: inout RebuildWrites) throws {
         let refs = EntityRef.inKeyOrder(refs)
         let bodies = try concurrentMap(refs) { try state.encode($0) }
         let rows: [ProjectionRow] = zip(refs, bodies).map { ref, body in (ref.kind.rawValue, ref.key, body) }
-        writes.note(rows, try rewriteProjections(rows), refs: refs)
+        writes.note(rows, try put(rows, comparing: writes.heldBefore > 0), refs: refs)
     }
 
     /// Removes the rows the table held that the rebuild did not produce (a row
