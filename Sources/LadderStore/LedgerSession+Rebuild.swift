@@ -48,7 +48,7 @@ private struct RebuildWrites {
         } else {
             heldMet += r.held.count(where: { $0 })
         }
-        for (i, old) in r.replaced where heldBefore > 0 {
+        for (i, old) in r.replaced {
             var key = Hasher()
             key.combine(rows[i].kind)
             key.combine(rows[i].key)
@@ -132,7 +132,7 @@ extension LedgerSession {
             progress(chunk.last?.seq ?? 0, head.seq)
         }
         try save(state.allRefs(), of: state, into: &writes)
-        let lists: [ProjectionRow] = logs.logs.keys.sorted().map { m in (ManagerLogs.kind, m, Data(logs.logs[m]!.row)) }
+        let lists: [ProjectionRow] = logs.logs.sorted { $0.key < $1.key }.map { (ManagerLogs.kind, $0.key, Data($0.value.row)) }
         writes.note(lists, try put(lists, comparing: writes.heldBefore > 0), refs: nil)
         if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: logs.logs) }
         try setCheckpoint(head)

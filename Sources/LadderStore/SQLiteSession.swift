@@ -124,19 +124,27 @@ struct SQLiteSession: LedgerSession {
         let sql = body == nil ? "DELETE FROM projection WHERE kind = ? AND key = ?"
                               : "INSERT INTO projection (kind, key, body) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body"
         let h = try db.cachedStatement(sql: sql).sqliteStatement
+        try bindingKey(h, kind, key) {
+            func step() throws { let rc = sqlite3_step(h); guard rc == SQLITE_DONE else { throw stepFailure(h, rc) } }
+            guard let body else { return try step() }
+            try body.withUnsafeBytes { b in
+                sqlite3_bind_blob(h, 3, b.baseAddress ?? noBytes, Int32(b.count), nil)
+                try step()
+            }
+        }
+    }
+
+    /// Runs `body` with a projection row's kind and key bound as parameters 1 and 2 of `h`, in
+    /// place from the strings' UTF-8 (no copy); the statement is reset before, its bindings cleared after.
+    private func bindingKey<T>(_ h: OpaquePointer, _ kind: String, _ key: String, _ body: () throws -> T) throws -> T {
         sqlite3_reset(h)
         defer { sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
         var kind = kind, key = key
-        try kind.withUTF8 { k in
+        return try kind.withUTF8 { k in
             try key.withUTF8 { q in
                 sqlite3_bind_text(h, 1, text(k), Int32(k.count), nil)  // nil: SQLITE_STATIC
                 sqlite3_bind_text(h, 2, text(q), Int32(q.count), nil)
-                func step() throws { let rc = sqlite3_step(h); guard rc == SQLITE_DONE else { throw stepFailure(h, rc) } }
-                guard let body else { return try step() }
-                try body.withUnsafeBytes { b in
-                    sqlite3_bind_blob(h, 3, b.baseAddress ?? noBytes, Int32(b.count), nil)
-                    try step()
-                }
+                return try body()
             }
         }
     }
@@ -162,26 +170,20 @@ struct SQLiteSession: LedgerSession {
         var out = RowRewrite()
         out.held.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
-            var kind = row.kind, key = row.key
             var held = false, same = false
             var old: SHA256Digest?
-            try kind.withUTF8 { k in
-                try key.withUTF8 { q in
-                    sqlite3_reset(h)
-                    defer { sqlite3_reset(h); sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
-                    sqlite3_bind_text(h, 1, text(k), Int32(k.count), nil)  // nil: SQLITE_STATIC
-                    sqlite3_bind_text(h, 2, text(q), Int32(q.count), nil)
-                    let rc = sqlite3_step(h)
-                    guard rc == SQLITE_ROW else {
-                        if rc != SQLITE_DONE { throw stepFailure(h, rc) }
-                        return
-                    }
-                    let p = sqlite3_column_blob(h, 0)  // before the length, as SQLite asks
-                    let bytes = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, 0)))
-                    held = true
-                    if let body = row.body { same = equalBytes(body, bytes) }
-                    if !same { old = SHA256.hash(data: bytes) }
+            try bindingKey(h, row.kind, row.key) {
+                defer { sqlite3_reset(h) }  // the row read is let go before the write below
+                let rc = sqlite3_step(h)
+                guard rc == SQLITE_ROW else {
+                    if rc != SQLITE_DONE { throw stepFailure(h, rc) }
+                    return
                 }
+                let p = sqlite3_column_blob(h, 0)  // before the length, as SQLite asks
+                let bytes = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, 0)))
+                held = true
+                if let body = row.body { same = equalBytes(body, bytes) }
+                if !same { old = SHA256.hash(data: bytes) }
             }
             out.held.append(held)
             if same || (!held && row.body == nil) { continue }
