@@ -22,22 +22,43 @@ extension LedgerState {
     /// loading: what was loaded may name more (an application names its manager).
     public func needs(for e: Event) -> Set<Need> {
         var out = Set<Need>()
+        forEachNeed(of: e) { out.insert($0); return true }
+        return out
+    }
+
+    /// Whether every need of `e` is met: the append's check before each event, which in the common
+    /// case (a batch's evidence preloaded) finds everything here without building a set.
+    public func meetsNeeds(of e: Event) -> Bool {
+        forEachNeed(of: e) { has($0) }
+    }
+
+    /// Calls `visit` with each need of `e` (some more than once) until it returns false; returns
+    /// whether all were visited. The one list of what an event reads, for both of the above.
+    @discardableResult
+    func forEachNeed(of e: Event, _ visit: (Need) -> Bool) -> Bool {
         if let m = e.text("manager") {
             // Evidence is checked and filed within its own half-year; every other event may read all of it.
-            if let b = LedgerState.bucket(of: e) { out.insert(.evidence(manager: m, bucket: b)) } else { out.insert(.manager(m)) }
+            if let b = LedgerState.bucket(of: e) {
+                guard visit(.evidence(manager: m, bucket: b)) else { return false }
+            } else {
+                guard visit(.manager(m)) else { return false }
+            }
         }
-        if e.type == .assessmentRecorded { out.insert(.cohort("\(e.str("instrument"))|\(e.str("cycle"))")) }
+        if e.type == .assessmentRecorded, !visit(.cohort(String.key(e.str("instrument"), e.str("cycle")))) { return false }
         if e.type == .eventVoided {
             let target = e.str("event")
-            out.insert(.owner(target))
+            guard visit(.owner(target)) else { return false }
             if let m = evidence[target], let a = managers[m]?.assessments.first(where: { $0.event == target }) {
-                out.insert(.cohort("\(a.key)|\(a.cycle)"))
+                guard visit(.cohort(String.key(a.key, a.cycle))) else { return false }
             }
         }
         var window: WindowKey?
         if let a = e.text("application") {
-            out.insert(.application(a))
-            if let app = applications[a] { out.insert(.manager(app.manager)); window = app.windowKey }
+            guard visit(.application(a)) else { return false }
+            if let app = applications[a] {
+                guard visit(.manager(app.manager)) else { return false }
+                window = app.windowKey
+            }
         }
         if e.type == .applicationSubmitted, let m = managers[e.str("manager")], let p = Period(e.str("window")) {
             window = WindowKey(unit: m.unit, window: p)
@@ -45,13 +66,13 @@ extension LedgerState {
         if e.type == .windowClosed, let p = Period(e.str("window")) { window = WindowKey(unit: e.str("unit"), window: p) }
         // Allocation, settling and duplicate checks read every application of the window and its manager.
         if let window, let w = windows[window] {
-            out.insert(.windowApplications(window))
+            guard visit(.windowApplications(window)) else { return false }
             for a in w.applications {
-                out.insert(.application(a))
-                if let app = applications[a] { out.insert(.manager(app.manager)) }
+                guard visit(.application(a)) else { return false }
+                if let app = applications[a], !visit(.manager(app.manager)) { return false }
             }
         }
-        return out
+        return true
     }
 
     /// What `managerReport` reads.

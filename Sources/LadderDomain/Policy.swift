@@ -4,25 +4,74 @@ import Foundation
 /// a `PolicyAdopted` event replaces the whole of it from its effective date.
 /// Shape and default: docs/policy.md.
 public struct Policy: Codable, Equatable, Sendable {
-    /// The ordered ladder, lowest first.
-    public var ladder: [String]
-    /// People's names of the grades (e.g. 初级), for reports.
-    public var labels: [String: String]
-    /// The highest grade a unit of each kind may hold.
-    public var ceilings: [String: String]
-    public var instruments: [String: Instrument]
-    /// Instruments whose latest results set the certified level.
-    public var required: [String]
-    /// Exam score bands, highest first: a score at or above `min` is in the band.
-    public var examBands: [ExamBand]
-    public var superiorWeights: SuperiorWeights
-    public var eligibility: [String: Eligibility]
-    public var passMark: Double
-    public var finalWeights: FinalWeights
-    /// Ranking keys in order (documentary: allocation ranks by final, exam, superior, then submission).
-    public var tieBreak: [String]
-    /// Target share of active managers per grade, in percent.
-    public var targetMix: [String: Double]
+    /// The values themselves. A policy is behind one reference (`Box`, copied on write) because every
+    /// rule check of every event binds the policy in force: a struct of a dozen collections costs a
+    /// retain and a release per field at each binding, this costs one.
+    public struct Values: Codable, Equatable, Sendable {
+        /// The ordered ladder, lowest first.
+        public var ladder: [String]
+        /// People's names of the grades (e.g. 初级), for reports.
+        public var labels: [String: String]
+        /// The highest grade a unit of each kind may hold.
+        public var ceilings: [String: String]
+        public var instruments: [String: Instrument]
+        /// Instruments whose latest results set the certified level.
+        public var required: [String]
+        /// Exam score bands, highest first: a score at or above `min` is in the band.
+        public var examBands: [ExamBand]
+        public var superiorWeights: SuperiorWeights
+        public var eligibility: [String: Eligibility]
+        public var passMark: Double
+        public var finalWeights: FinalWeights
+        /// Ranking keys in order (documentary: allocation ranks by final, exam, superior, then submission).
+        public var tieBreak: [String]
+        /// Target share of active managers per grade, in percent.
+        public var targetMix: [String: Double]
+    }
+
+    private final class Box: @unchecked Sendable {  // changed only while uniquely referenced (`edit`)
+        var values: Values
+        init(_ values: Values) { self.values = values }
+    }
+    private var box: Box
+
+    public init(_ values: Values) { box = Box(values) }
+
+    init(ladder: [String], labels: [String: String], ceilings: [String: String], instruments: [String: Instrument],
+         required: [String], examBands: [ExamBand], superiorWeights: SuperiorWeights, eligibility: [String: Eligibility],
+         passMark: Double, finalWeights: FinalWeights, tieBreak: [String], targetMix: [String: Double]) {
+        self.init(Values(ladder: ladder, labels: labels, ceilings: ceilings, instruments: instruments, required: required,
+                         examBands: examBands, superiorWeights: superiorWeights, eligibility: eligibility, passMark: passMark,
+                         finalWeights: finalWeights, tieBreak: tieBreak, targetMix: targetMix))
+    }
+
+    public var values: Values {
+        get { box.values }
+        set { edit { $0 = newValue } }
+    }
+
+    private mutating func edit(_ change: (inout Values) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.values) }
+        change(&box.values)
+    }
+
+    public var ladder: [String] { get { box.values.ladder } set { edit { $0.ladder = newValue } } }
+    public var labels: [String: String] { get { box.values.labels } set { edit { $0.labels = newValue } } }
+    public var ceilings: [String: String] { get { box.values.ceilings } set { edit { $0.ceilings = newValue } } }
+    public var instruments: [String: Instrument] { get { box.values.instruments } set { edit { $0.instruments = newValue } } }
+    public var required: [String] { get { box.values.required } set { edit { $0.required = newValue } } }
+    public var examBands: [ExamBand] { get { box.values.examBands } set { edit { $0.examBands = newValue } } }
+    public var superiorWeights: SuperiorWeights { get { box.values.superiorWeights } set { edit { $0.superiorWeights = newValue } } }
+    public var eligibility: [String: Eligibility] { get { box.values.eligibility } set { edit { $0.eligibility = newValue } } }
+    public var passMark: Double { get { box.values.passMark } set { edit { $0.passMark = newValue } } }
+    public var finalWeights: FinalWeights { get { box.values.finalWeights } set { edit { $0.finalWeights = newValue } } }
+    public var tieBreak: [String] { get { box.values.tieBreak } set { edit { $0.tieBreak = newValue } } }
+    public var targetMix: [String: Double] { get { box.values.targetMix } set { edit { $0.targetMix = newValue } } }
+
+    // The JSON shape is the values' own (docs/policy.md): the box is not seen.
+    public init(from decoder: Decoder) throws { self.init(try Values(from: decoder)) }
+    public func encode(to encoder: Encoder) throws { try box.values.encode(to: encoder) }
+    public static func == (a: Policy, b: Policy) -> Bool { a.box === b.box || a.box.values == b.box.values }
 
     public struct Instrument: Codable, Equatable, Sendable {
         public var max: Double

@@ -14,11 +14,16 @@ extension LedgerSession {
         }
         var loaded = try cached ?? openState(head: head)
         try preloadEvidence(for: events, into: &loaded)
-        let stored = try storedContent(ids: events.map(\.id))
-        var refusals: [Refusal] = []
-        var accepted: [(event: Event, index: Int, manager: String?)] = []
-        var inBatch: [String: Int] = [:]  // id → its first event in this batch
-        inBatch.reserveCapacity(events.count)
+        let (candidates, inBatch, skipped, duplicates) = try newEvents(events)
+
+        // The rows the new events will have if all are accepted (if one is refused, nothing is written):
+        // their seqs follow from the duplicate check alone, so their canonical data, packed values and
+        // chain are computed on a second core while the rules run on this one.
+        let rows = EventRows.compute(events, candidates, after: head, recorded: recorded)
+
+        var refusals = duplicates
+        var accepted: [(seq: Int64, manager: String?)] = []
+        accepted.reserveCapacity(candidates.count)
         var acceptedAt = [Bool](repeating: false, count: events.count)
         // The type of an event a rule names (a void's target): earlier in this batch if accepted there, else the log's.
         // Read through `inBatch`, which the duplicate check keeps anyway, rather than a second table filled per event.
@@ -26,51 +31,90 @@ extension LedgerSession {
             if let i = inBatch[id], acceptedAt[i] { return events[i].type }
             return (try? self.type(ofEvent: id)) ?? nil
         }
-        var skipped = 0
         var next = head.seq + 1
-        // Each event's canonical data and packed values depend on the event alone: computed on every core
-        // before the loop, which (rules and folds in order) runs on one.
-        let forms = try concurrentMap(events) { (data: $0.dataCanonical, packed: Packed.encode($0.values)) }
+        for index in candidates {
+            var e = events[index]
+            e.seq = next
+            if !loaded.complete && !loaded.state.meetsNeeds(of: e) { try ensure(&loaded) { $0.needs(for: e) } }
+            let problems = loaded.state.check(e, recorded: recordedType)
+            if !problems.isEmpty { refusals.append((index, problems)); continue }
+            loaded.state.apply(e)
+            acceptedAt[index] = true
+            accepted.append((e.seq, loaded.state.manager(of: e)))
+            next += 1
+        }
+        // In the batch's order, as one pass over it would find them.
+        if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
+
+        let written = rows.value()
+        for (k, index) in candidates.enumerated() {
+            let e = events[index], row = written[k]
+            try insertEvent(seq: accepted[k].seq, [e.id, e.type.rawValue, e.effective.description, recorded, e.actor.id,
+                                                   e.actor.role.rawValue, row.data, row.packed, accepted[k].manager,
+                                                   k == 0 ? head.hash : written[k - 1].hash, row.hash])
+        }
+        let newHead = Head(seq: next - 1, hash: written.last?.hash ?? head.hash)
+        try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
+        try saveProjections(&loaded.state, head: newHead)
+        return (AppendResult(appended: accepted.count, skipped: skipped,
+                             firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
+    }
+
+    /// The duplicate check, which reads ids and content only: the events not yet recorded, in order
+    /// (an id's first event in the batch, by index), the count of identical re-appends (no-ops), and
+    /// the refusals of an id recorded, here or in the log, with other content. The content (a joined
+    /// string of the canonical parts) is built only for an id seen before, not for every event.
+    private func newEvents(_ events: [Event]) throws
+        -> (candidates: [Int], inBatch: [String: Int], skipped: Int, refusals: [(index: Int, refusals: [Refusal])]) {
+        let stored = try storedContent(ids: events.map(\.id))
+        var candidates: [Int] = [], inBatch: [String: Int] = [:], skipped = 0
+        var refusals: [(index: Int, refusals: [Refusal])] = []
+        candidates.reserveCapacity(events.count)
+        inBatch.reserveCapacity(events.count)
         func content(_ i: Int) -> String {
             let e = events[i]
-            return LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, forms[i].data)
+            return LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, e.dataCanonical)
         }
-        for (index, var e) in events.enumerated() {
-            // Same id: identical content is a no-op, other content is refused. The content (a joined
-            // string of the canonical parts) is built only for an id seen before, not for every event.
+        for (index, e) in events.enumerated() {
             if let prior = inBatch[e.id].map(content) ?? stored[e.id] {
                 if prior == content(index) { skipped += 1 } else {
-                    refusals.append(Refusal(.duplicateID, event: e.id, field: "id",
-                                            "an event with this id is already recorded with other content; choose a new id"))
+                    refusals.append((index, [Refusal(.duplicateID, event: e.id, field: "id",
+                                                     "an event with this id is already recorded with other content; choose a new id")]))
                 }
                 continue
             }
             inBatch[e.id] = index
-            e.seq = next
-            try ensure(&loaded) { $0.needs(for: e) }
-            let problems = loaded.state.check(e, recorded: recordedType)
-            if !problems.isEmpty { refusals += problems; continue }
-            loaded.state.apply(e)
-            acceptedAt[index] = true
-            accepted.append((e, index, loaded.state.manager(of: e)))
-            next += 1
+            candidates.append(index)
         }
-        if !refusals.isEmpty { throw Refusals(refusals) }
+        return (candidates, inBatch, skipped, refusals)
+    }
+}
 
-        var prev = head.hash
-        for (e, index, manager) in accepted {
-            let type = e.type.rawValue, effective = e.effective.description, role = e.actor.role.rawValue
-            let data = forms[index].data
-            let hash = Chain.hash(prev: prev, seq: e.seq, id: e.id, type: type, effective: effective, recorded: recorded,
-                                  actorID: e.actor.id, actorRole: role, data: data)
-            try insertEvent(seq: e.seq, [e.id, type, effective, recorded, e.actor.id, role, data,
-                                         forms[index].packed, manager, prev, hash])
-            prev = hash
+/// The columns of the new events that depend on each event alone and on the chain before it:
+/// canonical data, packed values, hash (the `prev` of each is the hash before it).
+struct EventRows: Sendable {
+    var data: String
+    var packed: String
+    var hash: String
+
+    /// From this many events on, on another thread; a few are computed when asked for.
+    static let backgroundFrom = 512
+
+    static func compute(_ events: [Event], _ indexes: [Int], after head: Head, recorded: String) -> Pending<[EventRows]> {
+        let work: @Sendable () -> [EventRows] = {
+            var out: [EventRows] = []
+            out.reserveCapacity(indexes.count)
+            var prev = head.hash, seq = head.seq
+            for i in indexes {
+                let e = events[i], data = e.dataCanonical
+                seq += 1
+                let hash = Chain.hash(prev: prev, seq: seq, id: e.id, type: e.type.rawValue, effective: e.effective.description,
+                                      recorded: recorded, actorID: e.actor.id, actorRole: e.actor.role.rawValue, data: data)
+                out.append(EventRows(data: data, packed: Packed.encode(e.values), hash: hash))
+                prev = hash
+            }
+            return out
         }
-        let newHead = Head(seq: next - 1, hash: prev)
-        try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.event.seq) } }, cache: &loaded.managerLogs)
-        try saveProjections(&loaded.state, head: newHead)
-        return (AppendResult(appended: accepted.count, skipped: skipped,
-                             firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
+        return indexes.count >= backgroundFrom ? .background(work) : .deferred(work)
     }
 }
