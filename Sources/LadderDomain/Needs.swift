@@ -22,41 +22,43 @@ extension LedgerState {
     /// loading: what was loaded may name more (an application names its manager).
     public func needs(for e: Event) -> Set<Need> {
         var out = Set<Need>()
-        forEachNeed(of: e) { out.insert($0); return true }
+        forEachNeed(of: e) { _, need in out.insert(need); return true }
         return out
     }
 
     /// Whether every need of `e` is met: the append's check before each event, which in the common
     /// case (a batch's evidence preloaded) finds everything here without building a set.
     public func meetsNeeds(of e: Event) -> Bool {
-        forEachNeed(of: e) { has($0) }
+        forEachNeed(of: e) { state, need in state.has(need) }
     }
 
     /// Calls `visit` with each need of `e` (some more than once) until it returns false; returns
     /// whether all were visited. The one list of what an event reads, for both of the above.
+    /// (The state is handed to `visit` rather than captured by it: a closure that calls a method
+    /// of `self` copied the whole state, a retain and a release per field, on every event.)
     @discardableResult
-    func forEachNeed(of e: Event, _ visit: (Need) -> Bool) -> Bool {
+    func forEachNeed(of e: Event, _ visit: (LedgerState, Need) -> Bool) -> Bool {
         if let m = e.text("manager") {
             // Evidence is checked and filed within its own half-year; every other event may read all of it.
             if let b = LedgerState.bucket(of: e) {
-                guard visit(.evidence(manager: m, bucket: b)) else { return false }
+                guard visit(self, .evidence(manager: m, bucket: b)) else { return false }
             } else {
-                guard visit(.manager(m)) else { return false }
+                guard visit(self, .manager(m)) else { return false }
             }
         }
-        if e.type == .assessmentRecorded, !visit(.cohort(String.key(e.str("instrument"), e.str("cycle")))) { return false }
+        if e.type == .assessmentRecorded, !visit(self, .cohort(String.key(e.str("instrument"), e.str("cycle")))) { return false }
         if e.type == .eventVoided {
             let target = e.str("event")
-            guard visit(.owner(target)) else { return false }
+            guard visit(self, .owner(target)) else { return false }
             if let m = evidence[target], let a = managers[m]?.assessments.first(where: { $0.event == target }) {
-                guard visit(.cohort(String.key(a.key, a.cycle))) else { return false }
+                guard visit(self, .cohort(String.key(a.key, a.cycle))) else { return false }
             }
         }
         var window: WindowKey?
         if let a = e.text("application") {
-            guard visit(.application(a)) else { return false }
+            guard visit(self, .application(a)) else { return false }
             if let app = applications[a] {
-                guard visit(.manager(app.manager)) else { return false }
+                guard visit(self, .manager(app.manager)) else { return false }
                 window = app.windowKey
             }
         }
@@ -66,10 +68,10 @@ extension LedgerState {
         if e.type == .windowClosed, let p = Period(e.str("window")) { window = WindowKey(unit: e.str("unit"), window: p) }
         // Allocation, settling and duplicate checks read every application of the window and its manager.
         if let window, let w = windows[window] {
-            guard visit(.windowApplications(window)) else { return false }
+            guard visit(self, .windowApplications(window)) else { return false }
             for a in w.applications {
-                guard visit(.application(a)) else { return false }
-                if let app = applications[a], !visit(.manager(app.manager)) { return false }
+                guard visit(self, .application(a)) else { return false }
+                if let app = applications[a], !visit(self, .manager(app.manager)) { return false }
             }
         }
         return true
@@ -98,15 +100,16 @@ extension LedgerState {
         return out
     }
 
-    /// Whether a need is already met.
+    /// Whether a need is already met. (Through `keys`: `managers[m] != nil` copies the manager out
+    /// of the dictionary to compare it with nil, a retain and a release per field.)
     public func has(_ n: Need) -> Bool {
         switch n {
-        case .manager(let m): return managers[m] != nil && partialManagers[m] == nil
-        case .managerRow(let m): return managers[m] != nil
-        case .evidence(let m, let b): return managers[m] != nil && partialManagers[m].map { $0.contains(b) } ?? true
-        case .application(let a): return applications[a] != nil
-        case .cohort(let c): return cohorts[c] != nil
-        case .owner(let id): return evidence[id] != nil
+        case .manager(let m): return managers.keys.contains(m) && !partialManagers.keys.contains(m)
+        case .managerRow(let m): return managers.keys.contains(m)
+        case .evidence(let m, let b): return managers.keys.contains(m) && partialManagers[m].map { $0.contains(b) } ?? true
+        case .application(let a): return applications.keys.contains(a)
+        case .cohort(let c): return cohorts.keys.contains(c)
+        case .owner(let id): return evidence.keys.contains(id)
         case .windowApplications(let k): return !partialWindows.contains(k)
         }
     }

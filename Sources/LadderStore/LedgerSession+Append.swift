@@ -49,7 +49,7 @@ extension LedgerSession {
         let written = rows.value()
         for (k, index) in candidates.enumerated() {
             let e = events[index], row = written[k]
-            try insertEvent(seq: accepted[k].seq, [e.id, e.type.rawValue, e.effective.description, recorded, e.actor.id,
+            try insertEvent(seq: accepted[k].seq, [e.id, e.type.rawValue, row.effective, recorded, e.actor.id,
                                                    e.actor.role.rawValue, row.data, row.packed, accepted[k].manager,
                                                    k == 0 ? head.hash : written[k - 1].hash, row.hash])
         }
@@ -91,8 +91,9 @@ extension LedgerSession {
 }
 
 /// The columns of the new events that depend on each event alone and on the chain before it:
-/// canonical data, packed values, hash (the `prev` of each is the hash before it).
+/// the effective day's text, canonical data, packed values, hash (the `prev` of each is the hash before it).
 struct EventRows: Sendable {
+    var effective: String
     var data: String
     var packed: String
     var hash: String
@@ -106,11 +107,11 @@ struct EventRows: Sendable {
             out.reserveCapacity(indexes.count)
             var prev = head.hash, seq = head.seq
             for i in indexes {
-                let e = events[i], data = e.dataCanonical
+                let e = events[i], data = e.dataCanonical, effective = e.effective.description
                 seq += 1
-                let hash = Chain.hash(prev: prev, seq: seq, id: e.id, type: e.type.rawValue, effective: e.effective.description,
+                let hash = Chain.hash(prev: prev, seq: seq, id: e.id, type: e.type.rawValue, effective: effective,
                                       recorded: recorded, actorID: e.actor.id, actorRole: e.actor.role.rawValue, data: data)
-                out.append(EventRows(data: data, packed: Packed.encode(e.values), hash: hash))
+                out.append(EventRows(effective: effective, data: data, packed: Packed.encode(e.values), hash: hash))
                 prev = hash
             }
             return out

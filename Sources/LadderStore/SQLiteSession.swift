@@ -11,6 +11,9 @@ struct SQLiteSession: LedgerSession {
     /// Set for a rebuild: long reads of the log go through a second connection on
     /// another thread (`EventPrefetch`), which needs the file and its settings.
     var prefetch: (path: String, configuration: Configuration)? = nil
+    /// The insert, looked up once per session rather than per event (GRDB's cache hashes the SQL).
+    private let prepared = Prepared()
+    private final class Prepared { var insert: Statement? }
 
     func head() throws -> Head { try SQLiteStore.head(db) }
 
@@ -93,10 +96,11 @@ struct SQLiteSession: LedgerSession {
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let stmt = try prepared.insert ?? db.cachedStatement(sql: """
             INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        prepared.insert = stmt
         let h = stmt.sqliteStatement
         sqlite3_reset(h)
         sqlite3_bind_int64(h, 1, seq)

@@ -30,6 +30,8 @@ public final class SQLiteStore: LedgerStore {
             if !create, try Bool.fetchOne(db, sql: "SELECT count(*) = 0 FROM sqlite_master WHERE type = 'table' AND name = 'events'") == true {
                 throw StoreError.notALedger(path: path, reason: "it has no events table")
             }
+            // Set before the file's first page is written (and before WAL mode, which fixes it).
+            if create { try db.execute(sql: "PRAGMA page_size = \(SQLiteStore.pageSize)") }
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
                 throw StoreError.database(message: "cannot put \(path) in WAL mode")
             }
@@ -53,6 +55,13 @@ public final class SQLiteStore: LedgerStore {
             throw StoreError.database(message: e.message ?? "\(e)")
         }
     }
+
+    /// The page size of a new store: 16 KiB rather than SQLite's 4 KiB. A batch into a large store
+    /// writes each dirty page twice (the WAL, then the checkpoint), two system calls per WAL frame;
+    /// larger pages mean a quarter of the frames and shallower trees. A 100,000-event append into a
+    /// 1,000,000-event store took 1.7–2.0 s against 2.1–2.4 s, a replay 2.3–2.5 against 2.6–2.8 s,
+    /// a one-event append and the reports the same (docs/performance.md). An existing store keeps its size.
+    static let pageSize = 16_384
 
     /// The page cache of every connection, in KiB: 64 MiB.
     static let cacheKiB = 65_536

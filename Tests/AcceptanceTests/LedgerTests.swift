@@ -62,6 +62,12 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(s.run("head").stdout == head)
     }
 
+    @Test(.enabled(if: !Sandbox.onPostgres, "SQLite's page size")) func aNewStoreHasSixteenKiBPages() throws {
+        let s = try Sandbox()
+        #expect(s.sqlite("PRAGMA page_size").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "16384")
+        #expect(s.sqlite("PRAGMA journal_mode").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
+    }
+
     /// A batch's refusals are listed in its order, whichever check finds them: the duplicate check
     /// runs over the whole batch before the rules, and its refusals still take their events' places.
     @Test func refusalsOfDifferentChecksAreListedInTheBatchsOrder() throws {
