@@ -56,12 +56,13 @@ public final class SQLiteStore: LedgerStore {
         }
     }
 
-    /// The page size of a new store: 16 KiB rather than SQLite's 4 KiB. A batch into a large store
+    /// The page size of a new store: 8 KiB rather than SQLite's 4 KiB. A batch into a large store
     /// writes each dirty page twice (the WAL, then the checkpoint), two system calls per WAL frame;
-    /// larger pages mean a quarter of the frames and shallower trees. A 100,000-event append into a
-    /// 1,000,000-event store took 1.7–2.0 s against 2.1–2.4 s, a replay 2.3–2.5 against 2.6–2.8 s,
-    /// a one-event append and the reports the same (docs/performance.md). An existing store keeps its size.
-    static let pageSize = 16_384
+    /// larger pages mean fewer frames and shallower trees. A 100,000-event append into a
+    /// 1,000,000-event store took 2.3–2.7 s against 2.9–3.6 s with 4 KiB pages and 2.7–3.1 s with
+    /// 16 KiB (which rewrite more bytes for each scattered row); replays, reports and one-event
+    /// appends the same or faster (docs/performance.md). An existing store keeps its size.
+    static let pageSize = 8_192
 
     /// The page cache of every connection, in KiB: 64 MiB.
     static let cacheKiB = 65_536

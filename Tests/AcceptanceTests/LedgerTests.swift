@@ -62,9 +62,9 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(s.run("head").stdout == head)
     }
 
-    @Test(.enabled(if: !Sandbox.onPostgres, "SQLite's page size")) func aNewStoreHasSixteenKiBPages() throws {
+    @Test(.enabled(if: !Sandbox.onPostgres, "SQLite's page size")) func aNewStoreHasEightKiBPages() throws {
         let s = try Sandbox()
-        #expect(s.sqlite("PRAGMA page_size").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "16384")
+        #expect(s.sqlite("PRAGMA page_size").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "8192")
         #expect(s.sqlite("PRAGMA journal_mode").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
     }
 
