@@ -7,7 +7,7 @@ public struct Policy: Codable, Equatable, Sendable {
     /// The values themselves. A policy is behind one reference (`Box`, copied on write) because every
     /// rule check of every event binds the policy in force: a struct of a dozen collections costs a
     /// retain and a release per field at each binding, this costs one.
-    public struct Values: Codable, Equatable, Sendable {
+    private struct Values: Codable, Equatable, Sendable {
         /// The ordered ladder, lowest first.
         public var ladder: [String]
         /// People's names of the grades (e.g. 初级), for reports.
@@ -35,7 +35,7 @@ public struct Policy: Codable, Equatable, Sendable {
     }
     private var box: Box
 
-    public init(_ values: Values) { box = Box(values) }
+    private init(_ values: Values) { box = Box(values) }
 
     init(ladder: [String], labels: [String: String], ceilings: [String: String], instruments: [String: Instrument],
          required: [String], examBands: [ExamBand], superiorWeights: SuperiorWeights, eligibility: [String: Eligibility],
@@ -43,11 +43,6 @@ public struct Policy: Codable, Equatable, Sendable {
         self.init(Values(ladder: ladder, labels: labels, ceilings: ceilings, instruments: instruments, required: required,
                          examBands: examBands, superiorWeights: superiorWeights, eligibility: eligibility, passMark: passMark,
                          finalWeights: finalWeights, tieBreak: tieBreak, targetMix: targetMix))
-    }
-
-    public var values: Values {
-        get { box.values }
-        set { edit { $0 = newValue } }
     }
 
     private mutating func edit(_ change: (inout Values) -> Void) {

@@ -96,12 +96,13 @@ struct SQLiteSession: LedgerSession {
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
-        let stmt = try prepared.insert ?? db.cachedStatement(sql: """
-            INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        prepared.insert = stmt
-        let h = stmt.sqliteStatement
+        if prepared.insert == nil {
+            prepared.insert = try db.cachedStatement(sql: """
+                INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+        let h = prepared.insert!.sqliteStatement
         sqlite3_reset(h)
         sqlite3_bind_int64(h, 1, seq)
         // Each text column is bound in place from the string's own UTF-8 storage, with its length (no
