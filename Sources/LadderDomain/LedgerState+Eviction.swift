@@ -73,8 +73,7 @@ extension LedgerState {
         let k = list.firstIndex { $0.bucket >= cutoff } ?? list.endIndex
         var old: [Evidence]
         if !list[k...].contains(where: { $0.bucket < cutoff }) {
-            old = Array(list[..<k])
-            list.removeSubrange(..<k)
+            old = list.movePrefix(k, filler: Evidence.filler)
         } else {
             old = list.filter { $0.bucket < cutoff }
             list.removeAll { $0.bucket < cutoff }
@@ -86,6 +85,34 @@ extension LedgerState {
     /// `instrument|cycle` → cycle.
     static func cycle(ofCohort key: String) -> Substring {
         key.lastIndex(of: "|").map { key[key.index(after: $0)...] } ?? Substring(key)
+    }
+}
+
+extension Evidence {
+    /// A piece that holds nothing to release (empty strings): what `movePrefix` leaves in the slots it frees.
+    static let filler = Evidence(event: "", seq: 0, effective: Day(year: 1, month: 1, day: 1), key: "", cycle: "", score: nil, value: nil)
+}
+
+extension Array {
+    /// Moves the first `k` elements out into an array of their own. Copying them out and removing
+    /// them would retain and then release every reference each holds (a replay's eviction moves a
+    /// quarter of the evidence it holds each half-year); here the rest slide down in memory, and
+    /// the `k` slots left at the end take `filler`, which holds no reference, before they are dropped.
+    mutating func movePrefix(_ k: Int, filler: Element) -> [Element] {
+        guard k > 0 else { return [] }
+        if k == count { defer { self = [] }; return self }  // the buffer itself changes hands
+        let n = count
+        let out = [Element](unsafeUninitializedCapacity: k) { dst, initialized in
+            withUnsafeMutableBufferPointer { src in
+                let base = src.baseAddress!
+                dst.baseAddress!.moveInitialize(from: base, count: k)
+                base.moveInitialize(from: base + k, count: n - k)  // overlapping: allowed
+                (base + (n - k)).initialize(repeating: filler, count: k)
+            }
+            initialized = k
+        }
+        removeLast(k)
+        return out
     }
 }
 

@@ -133,30 +133,34 @@ public struct LedgerState: Sendable {
     /// reads back what it needs, then applies it), or `end` when all were folded. The
     /// rebuild's hot loop, kept here so that the state is changed in place: a fold through a
     /// closure that captures the state copied all of it for each non-mutating call.
-    public mutating func apply(_ events: [Event], from start: Int, to end: Int, latest: inout Day?) -> Int {
-        events.withUnsafeBufferPointer { buf in
+    public mutating func apply(_ events: inout [Event], from start: Int, to end: Int, latest: inout Day?) -> Int {
+        events.withUnsafeMutableBufferPointer { buf in
             var i = start
             // A month's ratings come together (every manager's, one after another): its half-year is worked out once.
             var month = "", monthHalf = ""
             while i < end {
-                let e = buf.baseAddress! + i  // read in place, never copied out of the chunk
+                // Moved out of the chunk and back in when folded: a copy read through the pointer (the
+                // fold could, for all the compiler knows, write there) retained and released its every reference.
+                let p = buf.baseAddress! + i
+                let e = p.move()
                 var bucket: String?
-                if e.pointee.type == .performanceRated {
-                    let m = e.pointee.text(at: 1)
+                if e.type == .performanceRated {
+                    let m = e.text(at: 1)
                     if m != month { month = m; monthHalf = LedgerState.halfYear(ofMonth: m) }
                     bucket = monthHalf
                 } else {
-                    bucket = LedgerState.bucket(of: e.pointee)
+                    bucket = LedgerState.bucket(of: e)
                 }
                 // Evidence (nine events in ten): its half-year found once, for both questions.
+                var reaches = false
                 if let b = bucket {
-                    if let before = evictedBefore, b < before { return i }
-                    recordEvidence(e.pointee, bucket: b)
+                    if let before = evictedBefore, b < before { reaches = true } else { recordEvidence(e, bucket: b) }
                 } else {
-                    if evictedBefore != nil && reachesEvicted(e.pointee) { return i }
-                    apply(e.pointee)
+                    if evictedBefore != nil && reachesEvicted(e) { reaches = true } else { apply(e) }
                 }
-                let day = e.pointee.effective
+                let day = e.effective
+                p.initialize(to: consume e)
+                if reaches { return i }
                 if latest.map({ day > $0 }) ?? true { latest = day }
                 i += 1
             }

@@ -120,7 +120,7 @@ extension LedgerSession {
                     }
                 }
                 let end = chunk[i...].firstIndex { $0.seq > boundary } ?? chunk.count
-                i = state.apply(chunk, from: i, to: end, latest: &latest)
+                i = state.apply(&chunk, from: i, to: end, latest: &latest)
                 if i < end {  // an event reaching back into what was evicted
                     let e = chunk[i]
                     try readBack(for: e, into: &state, writes: &writes)
@@ -141,10 +141,13 @@ extension LedgerSession {
     }
 
     /// Writes what an eviction took out of memory (encoded on every core, as `write` does).
+    /// What was evicted is then freed on another thread: the writer is the busier one (as
+    /// `EventPrefetch` hands spent chunks back to its reader).
     private func save(_ evicted: Evicted, into writes: inout RebuildWrites) throws {
         let encoded = try concurrentMap(Array(0..<evicted.count)) { evicted.row($0) }
         let rows: [ProjectionRow] = encoded.map { r in (r.ref.kind.rawValue, r.ref.key, r.body) }
         writes.note(rows, try put(rows, comparing: writes.heldBefore > 0), refs: encoded.map(\.ref))
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(evicted) {} }
     }
 
     /// The rows compared and written where they differ; into a table that was empty when the

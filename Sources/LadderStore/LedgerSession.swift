@@ -24,7 +24,7 @@ protocol LedgerSession {
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
     /// managers' lists of their seqs gathered into `logs` by the end.
-    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws
+    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws
     /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash.
     func insertEvent(seq: Int64, _ columns: [String?]) throws
     /// Writes a projection row, or removes it when `body` is nil.
@@ -39,15 +39,15 @@ protocol LedgerSession {
 }
 
 extension LedgerSession {
-    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws {
+    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws {
         try chunked(since: since, through: through, logs: &logs, visit)
     }
 
     /// `events` gathered into chunks of the prefetch's size.
-    func chunked(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws {
+    func chunked(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws {
         var chunk: [Event] = []
         chunk.reserveCapacity(EventPrefetch.chunkSize)
-        func pass() throws { logs.add(chunk); try visit(chunk); chunk.removeAll(keepingCapacity: true) }
+        func pass() throws { logs.add(chunk); try visit(&chunk); chunk.removeAll(keepingCapacity: true) }
         try events(since: since, through: through) { e in
             chunk.append(e)
             if chunk.count == EventPrefetch.chunkSize { try pass() }

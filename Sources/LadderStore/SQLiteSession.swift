@@ -84,7 +84,7 @@ struct SQLiteSession: LedgerSession {
         try SQLiteStore.events(db, since: since, through: through, visit)
     }
 
-    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: ([Event]) throws -> Void) throws {
+    func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws {
         // A short read is not worth a thread and a connection.
         guard let prefetch, (through ?? .max) - since > RebuildTuning.prefetchAbove else {
             return try chunked(since: since, through: through, logs: &logs, visit)
@@ -92,7 +92,7 @@ struct SQLiteSession: LedgerSession {
         let reader = EventPrefetch(path: prefetch.path, configuration: prefetch.configuration, since: since, through: through)
         defer { reader.stop() }
         var chunk: [Event] = []
-        while try reader.next(&chunk, logs: &logs) { try visit(chunk) }
+        while try reader.next(&chunk, logs: &logs) { try visit(&chunk) }
     }
 
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
