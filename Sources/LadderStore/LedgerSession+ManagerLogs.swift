@@ -49,6 +49,10 @@ struct ManagerLogBuilder {
     private(set) var logs: [String: SeqList] = [:]
 
     mutating func add(_ chunk: [Event]) {
-        for e in chunk { if let m = e.subject { logs[m, default: SeqList()].append(e.seq) } }
+        // Two fields read in place: `for e in chunk` copied each event whole (a retain and a release
+        // of every reference it holds), on the replay's reader, a busy thread.
+        chunk.withUnsafeBufferPointer { events in
+            for i in events.indices { if let m = events[i].subject { logs[m, default: SeqList()].append(events[i].seq) } }
+        }
     }
 }

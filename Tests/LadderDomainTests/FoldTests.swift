@@ -144,8 +144,11 @@ import Testing
         var untracked = LedgerState()
         untracked.tracksChanges = false
         var latest: Day?
-        let numbered = events.enumerated().map { i, e in var e = e; e.seq = Int64(i + 1); return e }
-        #expect(untracked.apply(numbered, from: 0, to: numbered.count, latest: &latest) == numbered.count)
+        var numbered = events.enumerated().map { i, e in var e = e; e.seq = Int64(i + 1); return e }
+        #expect(untracked.apply(&numbered, from: 0, to: numbered.count, latest: &latest) == numbered.count)
+        // The fold moves each event out of the chunk and back: the chunk is as it was.
+        #expect(numbered.map(\.id) == events.map(\.id) && numbered.map(\.seq) == Array(1...Int64(events.count)))
+        #expect(numbered.map(\.dataCanonical) == events.map(\.dataCanonical))
         #expect(untracked.dirty.isEmpty)
         #expect(latest == Day("2027-01-05"))
         #expect(untracked.managers == tracked.managers && untracked.cohorts == tracked.cohorts)
