@@ -93,29 +93,6 @@ extension Evidence {
     static let filler = Evidence(event: "", seq: 0, effective: Day(year: 1, month: 1, day: 1), key: "", cycle: "", score: nil, value: nil)
 }
 
-extension Array {
-    /// Moves the first `k` elements out into an array of their own. Copying them out and removing
-    /// them would retain and then release every reference each holds (a replay's eviction moves a
-    /// quarter of the evidence it holds each half-year); here the rest slide down in memory, and
-    /// the `k` slots left at the end take `filler`, which holds no reference, before they are dropped.
-    mutating func movePrefix(_ k: Int, filler: Element) -> [Element] {
-        guard k > 0 else { return [] }
-        if k == count { defer { self = [] }; return self }  // the buffer itself changes hands
-        let n = count
-        let out = [Element](unsafeUninitializedCapacity: k) { dst, initialized in
-            withUnsafeMutableBufferPointer { src in
-                let base = src.baseAddress!
-                dst.baseAddress!.moveInitialize(from: base, count: k)
-                base.moveInitialize(from: base + k, count: n - k)  // overlapping: allowed
-                (base + (n - k)).initialize(repeating: filler, count: k)
-            }
-            initialized = k
-        }
-        removeLast(k)
-        return out
-    }
-}
-
 /// What `evict(before:)` took out of memory, as rows: half-year records (key
 /// `manager|half-year`) and cohorts (key `instrument|cycle`), each in key order.
 public struct Evicted: Sendable {

@@ -188,20 +188,20 @@ import Testing
         #expect(s.cohorts.keys.sorted() == ["knowledge-80|2027H1"])
         #expect(try s.encode(EntityRef(kind: .record, key: "M-1|2027H1")) == kept)
     }
-}
 
-/// `movePrefix` (eviction's move of old pieces out of a list, without copying them): what it
-/// returns and what it leaves are the two parts of the list, in order, at every split.
-@Test func movingAPrefixSplitsTheListInOrder() {
-    // Strings too long to be stored inline, so each holds a reference: a piece moved twice, or
-    // one lost, shows up as a wrong value or a crash.
-    let all = (0..<7).map { "a piece of evidence, number \($0)" }
-    for k in 0...all.count {
-        var list = all
-        let moved = list.movePrefix(k, filler: "")
-        #expect(moved == Array(all[..<k]))
-        #expect(list == Array(all[k...]))
-        list.append("appended after the move")
-        #expect(list.count == all.count - k + 1)
+    /// `movePrefix` (eviction's move of old pieces out of a list, without copying them): what it
+    /// returns and what it leaves are the two parts of the list, in order, at every split.
+    @Test func movingAPrefixSplitsTheListInOrder() {
+        // Strings too long to be stored inline, so each holds a reference: a piece moved twice, or
+        // one lost, shows up as a wrong value or a crash.
+        let all = (0..<7).map { "a piece of evidence, number \($0)" }
+        for k in 0...all.count {
+            var list = all
+            let moved = list.movePrefix(k, filler: "")
+            #expect(moved == Array(all[..<k]))
+            #expect(list == Array(all[k...]))
+            list.append("appended after the move")
+            #expect(list.count == all.count - k + 1)
+        }
     }
 }
