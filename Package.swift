@@ -43,7 +43,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(name: "LadderDomainTests", dependencies: ["LadderDomain"]),
-        .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LadderStoreTests", dependencies: ["LadderStore", "LadderDomain", "LadderDemo", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AcceptanceTests", dependencies: ["LadderDomain"]),
     ]
 )

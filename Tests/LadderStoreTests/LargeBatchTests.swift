@@ -1,0 +1,74 @@
+import Testing
+@testable import LadderStore
+import LadderDemo
+import LadderDomain
+
+/// A batch of `EventRows.backgroundFrom` events or more has its rows (canonical data, packed
+/// values, chain) computed on a second thread while the rules run; a smaller one, when written.
+@Suite struct LargeBatchTests {
+    /// Two years of a small demo province: enrolments, evidence, windows, applications, voids.
+    static let province: [Event] = {
+        var options = ProvinceDemo.Options()
+        options.managers = 40
+        options.years = 2
+        var demo = ProvinceDemo(options)
+        var all: [Event] = []
+        while let (_, events) = demo.nextBatch() { all += events }
+        return all
+    }()
+
+    static func rows(_ s: SQLiteStore) throws -> [[String?]] {
+        var out: [[String?]] = []
+        try s.scan(since: 0, through: nil, manager: nil) { e in
+            out.append([String(e.seq), e.id, e.type, e.effective, e.recorded, e.actorID, e.actorRole, e.data, e.packed,
+                        e.manager, e.prevHash, e.hash])
+        }
+        return out
+    }
+
+    @Test func oneLargeBatchWritesTheRowsSmallBatchesWrite() throws {
+        let all = LargeBatchTests.province
+        #expect(all.count > 3 * EventRows.backgroundFrom)
+        #expect(all.contains { $0.type == .eventVoided } && all.contains { $0.type == .applicationSubmitted })
+        let one = try tempStore(), small = try tempStore()
+        #expect(try one.append(all, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z").appended == all.count)
+        for start in stride(from: 0, to: all.count, by: 300) {
+            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "2026-12-01T00:00:00.000Z")
+        }
+        let written = try LargeBatchTests.rows(one)
+        #expect(written.count == all.count + 2)
+        // Every column, the manager column and the chain included.
+        #expect(written == (try LargeBatchTests.rows(small)))
+        #expect(written.contains { $0[2] == "EventVoided" && $0[9] != nil })
+        #expect(try one.verify().ok)
+        #expect(try one.head() == small.head())
+    }
+
+    /// A refusal anywhere in a large batch, the first event or the last included, leaves the log as it
+    /// was; every refusal is named, a void of the refused event among them.
+    @Test(arguments: [0, 700, -1]) func aRefusalInALargeBatchWritesNothing(at position: Int) throws {
+        var all = LargeBatchTests.province
+        let i = position >= 0 ? position : all.count - 1
+        let victim = all[i]
+        all[i] = Event(seq: 0, id: victim.id, type: .unitRegistered, effective: victim.effective,
+                       actor: Actor(id: "nobody", role: .systemAdmin), values: [.text("u-x"), .text("x"), .text("city")])
+        let hr = try #require(all.first { $0.actor.role == .hr }).actor
+        let void = Event(seq: 0, id: "void-of-refused", type: .eventVoided, effective: all[all.count - 1].effective,
+                         actor: hr, values: [.text(victim.id), .text("test")])
+        all.append(void)
+        let s = try tempStore()
+        let before = try LargeBatchTests.rows(s)
+        let refused = #expect(throws: Refusals.self) { try s.append(all, expectSeq: nil, recorded: "t") }
+        let all_ = refused?.all ?? []
+        #expect(all_.contains { $0.event == victim.id && $0.rule == .notPermitted })
+        // Refused, the event is unknown to a void later in the batch. (The first event is the HR grant,
+        // without which the void's actor may record nothing.)
+        #expect(all_.contains { $0.event == "void-of-refused" && $0.rule == (position == 0 ? .notPermitted : .unknownEvent) })
+        #expect(try LargeBatchTests.rows(s) == before)
+        #expect(try s.verify().ok)
+        // The store goes on as before: the batch without the bad event is accepted.
+        all[i] = victim
+        all.removeLast()
+        #expect(try s.append(all, expectSeq: 2, recorded: "t").appended == all.count)
+    }
+}
