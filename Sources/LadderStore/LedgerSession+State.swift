@@ -30,6 +30,19 @@ extension LedgerSession {
         return (try loadState(head: head), head)
     }
 
+    /// Every row but the evidence's and the cohorts' (`LedgerStore.stateWithoutEvidence`). When the
+    /// checkpoint is not at the head, the whole state, caught up (as `fullState`).
+    func stateWithoutEvidence(cached: (loaded: LoadedState, head: Head)?) throws -> LedgerState {
+        let head = try head()
+        if let cached, cached.head == head, cached.loaded.complete { return cached.loaded.state }
+        guard let cp = try checkpoint(), cp == head else { return try loadState(head: head) }
+        var state = LedgerState()
+        let kinds = EntityRef.Kind.allCases.filter { $0 != .record && $0 != .cohort }
+        try projections(kinds: kinds.map(\.rawValue)) { try state.load(kind: $0, key: $1, body: $2) }
+        state.finishLoading()
+        return state
+    }
+
     /// Loads what `needs` asks for until it asks for nothing new. Each round may name
     /// more: an application its manager and window, the window's list its applications,
     /// those their managers (four rounds); the bound only stops a runaway.

@@ -75,6 +75,10 @@ public protocol LedgerStore: AnyObject {
     func verify() throws -> VerifyReport
     /// The projected state, caught up with the log.
     func state() throws -> (LedgerState, Head)
+    /// Every entity but the managers' evidence (their half-year records) and the cohorts, caught up
+    /// with the log: what compliance and the demo's summary read. The evidence is most of the rows,
+    /// and grows with the log; a state without it must not be asked about eligibility.
+    func stateWithoutEvidence() throws -> LedgerState
     /// Only the entities `needs` names (with the small global ones), from the projections.
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
     /// An explicit view: as known after seq `through`, effective on or before `asOf`.

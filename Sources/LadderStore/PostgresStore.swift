@@ -187,7 +187,7 @@ public final class PostgresStore: LedgerStore {
             _ = try query("UPDATE head SET seq = $1::bigint WHERE one = 1", [String(r.0.head.seq)])
             return r
         }
-        cache = (loaded, result.head)
+        cache = loaded.worthKeeping ? (loaded, result.head) : nil
         return result
     }
 
@@ -207,6 +207,10 @@ public final class PostgresStore: LedgerStore {
     public func hash(at seq: Int64) throws -> String? { try PostgresSession(store: self).hash(at: seq) }
 
     public func state() throws -> (LedgerState, Head) { try PostgresSession(store: self).fullState(cached: cache) }
+
+    public func stateWithoutEvidence() throws -> LedgerState {
+        try PostgresSession(store: self).stateWithoutEvidence(cached: cache)
+    }
 
     public func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
         try PostgresSession(store: self).state(needing: needs, cached: cache)

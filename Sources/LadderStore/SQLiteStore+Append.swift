@@ -19,7 +19,7 @@ extension SQLiteStore {
                                                     cached: cache.flatMap { $0.head == head ? $0.loaded : nil })
                         return .commit
                     }
-                    self.cache = (result!.1, result!.0.head)
+                    self.cache = result!.1.worthKeeping ? (result!.1, result!.0.head) : nil
                     return result!.0
                 }
             }

@@ -7,6 +7,10 @@ extension SQLiteStore {
         try guarded { try db.read { try SQLiteSession(db: $0).fullState(cached: cache) } }
     }
 
+    public func stateWithoutEvidence() throws -> LedgerState {
+        try guarded { try db.read { try SQLiteSession(db: $0).stateWithoutEvidence(cached: cache) } }
+    }
+
     /// Only what `needs` names (asked again until it names nothing new), plus
     /// the small global entities: what a report reads, and no more.
     public func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {

@@ -81,7 +81,7 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let w = try window.map { try parsePeriod($0, option: "--window") }
-                let r = try store.open().state().0.compliance(window: w, unit: unit)
+                let r = try store.open().stateWithoutEvidence().compliance(window: w, unit: unit)
                 if output.json { printJSON(r); return }
                 let v = r["violations"].arrayValue
                 print(v.isEmpty ? "no violations" : "\(v.count) violation(s):")

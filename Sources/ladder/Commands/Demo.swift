@@ -78,7 +78,7 @@ extension Ladder {
             progress.done()
             let built = Date().timeIntervalSince(start)
             let verify = try ledger.verify()
-            let state = try ledger.state().0
+            let state = try ledger.stateWithoutEvidence()
             let summary = DemoSummary(state: state, events: count, seconds: built, verify: verify, options: options)
             if output.json { printJSON(summary.json) } else { summary.print() }
         }

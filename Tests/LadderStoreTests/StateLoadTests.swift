@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import LadderStore
+@testable import LadderDomain
+
+/// What a report loads, and what a store keeps between appends.
+@Suite struct StateLoadTests {
+    static func pieces(_ s: LedgerState) -> Int {
+        s.managers.values.reduce(0) { $0 + $1.assessments.count + $1.reviews.count + $1.ratings.count + $1.classes.count }
+    }
+
+    /// Compliance and the quota reports read no evidence: from the rows without it they are what the whole
+    /// state gives, and nothing of the evidence is loaded.
+    @Test func complianceWithoutTheEvidenceIsTheWholeStatesCompliance() throws {
+        let s = try tempStore()
+        _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        let reopened = try SQLiteStore(path: s.path)
+        let whole = try reopened.state().0, light = try reopened.stateWithoutEvidence()
+        #expect(StateLoadTests.pieces(whole) > 1_000)
+        #expect(StateLoadTests.pieces(light) == 0 && light.cohorts.isEmpty)
+        #expect(whole.compliance(window: nil, unit: nil) == light.compliance(window: nil, unit: nil))
+        let windows = Set(whole.windows.keys.map(\.window))
+        #expect(!windows.isEmpty)
+        for w in windows { #expect(whole.quotaReport(w, unit: nil) == light.quotaReport(w, unit: nil)) }
+        #expect(Set(whole.managers.keys) == Set(light.managers.keys))
+        // Not trivially alike: there is a grade mix, and there are grants to count against seats.
+        #expect(!whole.compliance(window: nil, unit: nil)["mix"].arrayValue.isEmpty)
+        #expect(light.applications.values.contains { $0.stage == "granted" })
+    }
+
+    /// A store keeps the state of its last append only while it is small: a state grows with every batch
+    /// and is never cut down.
+    @Test func aStateIsKeptForTheNextAppendOnlyWhileSmall() throws {
+        var state = LedgerState()
+        var m = ManagerState(manager: "M-1", name: "x", unit: "u", grade: "junior", superior: "S", skipSuperior: "K",
+                             enrolled: Day(year: 2026, month: 1, day: 1), history: [])
+        let piece = Evidence(event: "e", seq: 1, effective: Day(year: 2026, month: 1, day: 1), key: "2026-01", cycle: "", score: nil, value: "A")
+        m.ratings = Array(repeating: piece, count: LoadedState.cacheLimit)
+        state.managers["M-1"] = m
+        #expect(LoadedState(state: state, complete: false).worthKeeping)
+        state.managers["M-1"]!.classes.append(piece)
+        #expect(!LoadedState(state: state, complete: false).worthKeeping)
+    }
+}
