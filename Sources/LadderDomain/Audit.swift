@@ -20,6 +20,10 @@ public struct Auditor {
         voided = v
     }
 
+    /// `voided`: the evidence the log's voids name (each accepted void names evidence, and a void is never
+    /// undone), which a first pass over the log gathers more cheaply than the final state holds it.
+    public init(voided: Set<String>) { self.voided = voided }
+
     public mutating func feed(_ e: Event) {
         switch e.type {
         case .qualificationChecked where e.bool("passed") == true: judgeQualification(e)

@@ -72,6 +72,9 @@ public protocol LedgerStore: AnyObject {
     func append(_ events: [Event], expectSeq: Int64?, recorded: String) throws -> AppendResult
     /// Visits stored events in seq order, from `since` (exclusive).
     func scan(since: Int64, through: Int64?, manager: String?, _ visit: (StoredEvent) throws -> Void) throws
+    /// The same events typed for a fold, read from their packed columns only (no JSON, no hashes):
+    /// what a command that folds the log itself reads (`audit`).
+    func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     func verify() throws -> VerifyReport
     /// The projected state, caught up with the log.
     func state() throws -> (LedgerState, Head)

@@ -195,6 +195,10 @@ public final class PostgresStore: LedgerStore {
         try PostgresSession(store: self).stored(since: since, through: through, manager: manager, visit)
     }
 
+    public func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
+        try PostgresSession(store: self).events(since: since, through: through, visit)
+    }
+
     public func verify() throws -> VerifyReport {
         let triggers = try query("SELECT tgname FROM pg_trigger WHERE tgrelid = 'events'::regclass AND NOT tgisinternal")
             .map { try $0.makeRandomAccess()[0].decode(String.self) }

@@ -9,6 +9,10 @@ extension SQLiteStore {
         try guarded { try db.read { try SQLiteStore.scan($0, since: since, through: through, manager: manager, visit) } }
     }
 
+    public func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
+        try guarded { try db.read { try SQLiteStore.events($0, since: since, through: through, visit) } }
+    }
+
     static func scan(_ db: Database, since: Int64, through: Int64?, manager: String?,
                      _ visit: (StoredEvent) throws -> Void) throws {
         // A manager's events by their seqs, from its list (LedgerSession+ManagerLogs.swift), in this read's snapshot.

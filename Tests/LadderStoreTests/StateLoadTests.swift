@@ -28,6 +28,20 @@ import Testing
         #expect(light.applications.values.contains { $0.stage == "granted" })
     }
 
+    /// The fold's read (packed columns only) gives the events the full rows give, from any point.
+    @Test func theFoldsReadGivesTheEventsTheRowsGive() throws {
+        let s = try tempStore()
+        _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        func seen(_ e: Event) -> String { "\(e.seq) \(e.id) \(e.type) \(e.effective) \(e.actor) \(e.dataCanonical) \(e.subject ?? "-")" }
+        for since: Int64 in [0, 1_000] {
+            var fold: [String] = [], rows: [String] = []
+            try s.events(since: since, through: nil) { fold.append(seen($0)) }
+            try s.scan(since: since, through: nil, manager: nil) { rows.append(seen(try $0.event())) }
+            #expect(fold.count == LargeBatchTests.province.count + 2 - Int(since))
+            #expect(fold == rows)
+        }
+    }
+
     /// A store keeps the state of its last append only while it is small: a state grows with every batch
     /// and is never cut down.
     @Test func aStateIsKeptForTheNextAppendOnlyWhileSmall() throws {

@@ -55,8 +55,12 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let ledger = try store.open()
-                var auditor = Auditor(final: try ledger.state().0)
-                try ledger.scan(since: 0, through: nil, manager: nil) { auditor.feed(try $0.event()) }
+                // Two passes over the log's packed columns: the voids first (the counterfactual leaves out, from
+                // the start, the evidence voided by the end), then every event, as it stood then.
+                var voided = Set<String>()
+                try ledger.events(since: 0, through: nil) { e in if e.type == .eventVoided { voided.insert(e.str("event")) } }
+                var auditor = Auditor(voided: voided)
+                try ledger.events(since: 0, through: nil) { auditor.feed($0) }
                 let r = auditor.report
                 if output.json { printJSON(r) } else {
                     print("audited \(auditor.decisions) decisions: \(auditor.disagreements.isEmpty ? "no disagreement" : "\(auditor.disagreements.count) disagreement(s)")")
