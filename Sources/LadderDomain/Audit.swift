@@ -5,23 +5,15 @@
 public struct Auditor {
     public private(set) var actual = LedgerState()
     var corrected = LedgerState()
-    /// Evidence events voided anywhere in the log (from the final state).
+    /// Evidence events voided anywhere in the log.
     let voided: Set<String>
     /// Applications that the counterfactual treats as not qualified, and why.
     var excluded: [String: (kind: String, why: String)] = [:]
     public private(set) var decisions = 0
     public private(set) var disagreements: [JSONValue] = []
 
-    public init(final: LedgerState) {
-        var v = Set<String>()
-        for m in final.managers.values {
-            for e in m.assessments + m.reviews + m.ratings + m.classes where e.voided { v.insert(e.event) }
-        }
-        voided = v
-    }
-
     /// `voided`: the evidence the log's voids name (each accepted void names evidence, and a void is never
-    /// undone), which a first pass over the log gathers more cheaply than the final state holds it.
+    /// undone): a first pass over the log gathers it, more cheaply than loading the final state.
     public init(voided: Set<String>) { self.voided = voided }
 
     public mutating func feed(_ e: Event) {
