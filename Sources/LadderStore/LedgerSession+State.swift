@@ -215,11 +215,16 @@ extension LedgerSession {
         return true
     }
 
-    /// An explicit view: as known after seq `through`, effective on or before `asOf`.
-    func view(through: Int64?, asOf: Day?) throws -> LedgerState {
+    /// An explicit view: as known after seq `through`, effective on or before `asOf`. With
+    /// `evidenceOf`, other managers' ratings, reviews and customer classes are not folded: nothing
+    /// a report on that one manager reads comes from them (the cohorts come from assessments, which
+    /// are), and they are most of the log, and of the memory a whole fold holds.
+    func view(through: Int64?, asOf: Day?, evidenceOf only: String? = nil) throws -> LedgerState {
         var state = LedgerState()
         try events(since: 0, through: through) { e in
             if let asOf, e.effective > asOf { return }
+            if let only, e.type == .performanceRated || e.type == .reviewSubmitted || e.type == .customerClassAssigned,
+               e.text(at: 0) != only { return }  // positional: the manager is field 0 of every evidence type
             state.apply(e)
         }
         return state

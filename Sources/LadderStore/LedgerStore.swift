@@ -84,8 +84,10 @@ public protocol LedgerStore: AnyObject {
     func stateWithoutEvidence() throws -> LedgerState
     /// Only the entities `needs` names (with the small global ones), from the projections.
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
-    /// An explicit view: as known after seq `through`, effective on or before `asOf`.
-    func state(through: Int64?, asOf: Day?) throws -> LedgerState
+    /// An explicit view: as known after seq `through`, effective on or before `asOf`. With
+    /// `evidenceOf`, only that manager's ratings, reviews and customer classes are folded (every
+    /// manager's assessments are, for the cohorts): enough for a report on that manager, not on others.
+    func state(through: Int64?, asOf: Day?, evidenceOf manager: String?) throws -> LedgerState
     /// Rebuilds every persisted projection from the log; `progress` hears how many
     /// events of how many are folded, every few thousand, on the rebuilding thread.
     func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt

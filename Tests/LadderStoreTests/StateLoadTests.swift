@@ -42,6 +42,23 @@ import Testing
         }
     }
 
+    /// A view for one manager folds only that manager's ratings, reviews and classes (and everyone's
+    /// assessments): its report on that manager is the whole view's, at any date and seq.
+    @Test func aViewForOneManagerReportsAsTheWholeView() throws {
+        let s = try tempStore()
+        _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        let days = [Day(year: 2026, month: 9, day: 30), Day(year: 2027, month: 7, day: 15), Day(year: 2028, month: 12, day: 31)]
+        for (day, at) in zip(days, [nil, 1_500, nil] as [Int64?]) {
+            let whole = try s.state(through: at, asOf: day, evidenceOf: nil)
+            for m in ["M-00001", "M-00007", "M-00023"] {
+                let focused = try s.state(through: at, asOf: day, evidenceOf: m)
+                #expect(focused.managerReport(m, on: day) == whole.managerReport(m, on: day), "\(m) on \(day)")
+                #expect(StateLoadTests.pieces(focused) < StateLoadTests.pieces(whole))
+            }
+        }
+        #expect(try s.state(through: nil, asOf: days[2], evidenceOf: nil).managerReport("M-00007", on: days[2])?["eligibility"] != nil)
+    }
+
     /// A store keeps the state of its last append only while it is small: a state grows with every batch
     /// and is never cut down.
     @Test func aStateIsKeptForTheNextAppendOnlyWhileSmall() throws {

@@ -14,11 +14,13 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// The state a report reads: from the persisted projections (only the
-    /// rows `needs` names) or, for an --at/--as-of view, folded from the log.
-    func state(_ store: LedgerStore, needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
+    /// rows `needs` names) or, for an --at/--as-of view, folded from the log
+    /// (for a report on one manager, `evidenceOf`, with only that one's evidence but assessments).
+    func state(_ store: LedgerStore, evidenceOf manager: String? = nil,
+               needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
         if let at, at < 0 { throw UserError("--at must be a seq ≥ 0") }
         if at == nil && asOf == nil { return try store.state(needing: needs) }
-        return try store.state(through: at, asOf: try day())
+        return try store.state(through: at, asOf: try day(), evidenceOf: manager)
     }
 }
 
@@ -49,7 +51,7 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let id = manager
-                let state = try view.state(try store.open()) { $0.needs(forManager: id) }
+                let state = try view.state(try store.open(), evidenceOf: id) { $0.needs(forManager: id) }
                 guard let r = state.managerReport(manager, on: try view.day()) else {
                     throw Refusal(.unknownManager, event: manager, "no manager \(manager) is enrolled\(view.at != nil || view.asOf != nil ? " in this view" : "")")
                 }
