@@ -55,12 +55,14 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let ledger = try store.open()
-                // Two passes over the log's packed columns: the voids first (the counterfactual leaves out, from
-                // the start, the evidence voided by the end), then every event, as it stood then.
+                // Two passes over the log's packed columns, both up to the head read now (an append between them
+                // changes neither): the voids first (the counterfactual leaves out, from the start, the evidence
+                // voided by the end), then every event, as it stood then.
+                let head = try ledger.head().seq
                 var voided = Set<String>()
-                try ledger.events(since: 0, through: nil) { e in if e.type == .eventVoided { voided.insert(e.str("event")) } }
+                try ledger.events(since: 0, through: head) { e in if e.type == .eventVoided { voided.insert(e.str("event")) } }
                 var auditor = Auditor(voided: voided)
-                try ledger.events(since: 0, through: nil) { auditor.feed($0) }
+                try ledger.events(since: 0, through: head) { auditor.feed($0) }
                 let r = auditor.report
                 if output.json { printJSON(r) } else {
                     print("audited \(auditor.decisions) decisions: \(auditor.disagreements.isEmpty ? "no disagreement" : "\(auditor.disagreements.count) disagreement(s)")")
