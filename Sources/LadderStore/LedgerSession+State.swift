@@ -215,16 +215,18 @@ extension LedgerSession {
         return true
     }
 
-    /// An explicit view: as known after seq `through`, effective on or before `asOf`. With
-    /// `evidenceOf`, other managers' ratings, reviews and customer classes are not folded: nothing
-    /// a report on that one manager reads comes from them (the cohorts come from assessments, which
-    /// are), and they are most of the log, and of the memory a whole fold holds.
-    func view(through: Int64?, asOf: Day?, evidenceOf only: String? = nil) throws -> LedgerState {
+    /// An explicit view: as known after seq `through`, effective on or before `asOf`, with the
+    /// evidence `evidence` names. Evidence is nine events in ten, and most of the memory a whole fold
+    /// holds; no other event's fold reads it (a void of evidence left out changes nothing).
+    func view(through: Int64?, asOf: Day?, evidence: ViewEvidence = .all) throws -> LedgerState {
         var state = LedgerState()
         try events(since: 0, through: through) { e in
             if let asOf, e.effective > asOf { return }
-            if let only, e.type == .performanceRated || e.type == .reviewSubmitted || e.type == .customerClassAssigned,
-               e.text(at: 0) != only { return }  // positional: the manager is field 0 of every evidence type
+            if evidence != .all, e.type.isEvidence {
+                guard case .ofManager(let m) = evidence else { return }
+                // Positional: the manager is field 0 of every evidence type.
+                if e.type != .assessmentRecorded && e.text(at: 0) != m { return }
+            }
             state.apply(e)
         }
         return state

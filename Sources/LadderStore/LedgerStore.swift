@@ -40,6 +40,15 @@ public struct StoredEvent: Sendable {
     }
 }
 
+/// Which evidence an explicit view folds. A report on one manager reads that manager's, and every
+/// manager's assessments (its percentiles come from the cohorts); a window, the quotas or a count of
+/// entities reads none; anything else, all of it. A view with less must not be asked more.
+public enum ViewEvidence: Sendable, Equatable {
+    case all
+    case ofManager(String)
+    case none
+}
+
 public struct AppendResult: Sendable {
     public let appended: Int
     public let skipped: Int
@@ -84,10 +93,9 @@ public protocol LedgerStore: AnyObject {
     func stateWithoutEvidence() throws -> LedgerState
     /// Only the entities `needs` names (with the small global ones), from the projections.
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
-    /// An explicit view: as known after seq `through`, effective on or before `asOf`. With
-    /// `evidenceOf`, only that manager's ratings, reviews and customer classes are folded (every
-    /// manager's assessments are, for the cohorts): enough for a report on that manager, not on others.
-    func state(through: Int64?, asOf: Day?, evidenceOf manager: String?) throws -> LedgerState
+    /// An explicit view: as known after seq `through`, effective on or before `asOf`, with the
+    /// evidence `evidence` names (all of it, one manager's, or none).
+    func state(through: Int64?, asOf: Day?, evidence: ViewEvidence) throws -> LedgerState
     /// Rebuilds every persisted projection from the log; `progress` hears how many
     /// events of how many are folded, every few thousand, on the rebuilding thread.
     func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt

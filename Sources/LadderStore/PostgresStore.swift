@@ -220,9 +220,9 @@ public final class PostgresStore: LedgerStore {
         try PostgresSession(store: self).state(needing: needs, cached: cache)
     }
 
-    public func state(through: Int64?, asOf: Day?, evidenceOf manager: String?) throws -> LedgerState {
+    public func state(through: Int64?, asOf: Day?, evidence: ViewEvidence) throws -> LedgerState {
         if through == nil && asOf == nil { return try state().0 }
-        return try PostgresSession(store: self).view(through: through, asOf: asOf, evidenceOf: manager)
+        return try PostgresSession(store: self).view(through: through, asOf: asOf, evidence: evidence)
     }
 
     public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt {

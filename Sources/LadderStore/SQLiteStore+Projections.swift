@@ -17,9 +17,9 @@ extension SQLiteStore {
         try guarded { try db.read { try SQLiteSession(db: $0).state(needing: needs, cached: cache) } }
     }
 
-    public func state(through: Int64?, asOf: Day?, evidenceOf manager: String?) throws -> LedgerState {
+    public func state(through: Int64?, asOf: Day?, evidence: ViewEvidence) throws -> LedgerState {
         if through == nil && asOf == nil { return try state().0 }
-        return try guarded { try db.read { try SQLiteSession(db: $0).view(through: through, asOf: asOf, evidenceOf: manager) } }
+        return try guarded { try db.read { try SQLiteSession(db: $0).view(through: through, asOf: asOf, evidence: evidence) } }
     }
 
     public func rebuildProjections(progress: (_ folded: Int64, _ of: Int64) -> Void) throws -> Rebuilt {

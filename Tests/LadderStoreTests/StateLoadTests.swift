@@ -49,14 +49,28 @@ import Testing
         _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
         let days = [Day(year: 2026, month: 9, day: 30), Day(year: 2027, month: 7, day: 15), Day(year: 2028, month: 12, day: 31)]
         for (day, at) in zip(days, [nil, 1_500, nil] as [Int64?]) {
-            let whole = try s.state(through: at, asOf: day, evidenceOf: nil)
+            let whole = try s.state(through: at, asOf: day, evidence: .all)
             for m in ["M-00001", "M-00007", "M-00023"] {
-                let focused = try s.state(through: at, asOf: day, evidenceOf: m)
+                let focused = try s.state(through: at, asOf: day, evidence: .ofManager(m))
                 #expect(focused.managerReport(m, on: day) == whole.managerReport(m, on: day), "\(m) on \(day)")
                 #expect(StateLoadTests.pieces(focused) < StateLoadTests.pieces(whole))
             }
         }
-        #expect(try s.state(through: nil, asOf: days[2], evidenceOf: nil).managerReport("M-00007", on: days[2])?["eligibility"] != nil)
+        #expect(try s.state(through: nil, asOf: days[2], evidence: .all).managerReport("M-00007", on: days[2])?["eligibility"] != nil)
+    }
+
+    /// A view with no evidence gives the window and quota reports the whole view gives, and holds none.
+    @Test func aViewWithoutEvidenceReportsWindowsAndQuotasAsTheWholeView() throws {
+        let s = try tempStore()
+        _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        for (day, at) in [(Day(year: 2027, month: 7, day: 15), nil), (Day(year: 2028, month: 12, day: 31), 1_800)] as [(Day, Int64?)] {
+            let whole = try s.state(through: at, asOf: day, evidence: .all)
+            let bare = try s.state(through: at, asOf: day, evidence: .none)
+            #expect(StateLoadTests.pieces(bare) == 0 && bare.cohorts.isEmpty && StateLoadTests.pieces(whole) > 0)
+            #expect(!whole.windows.isEmpty)
+            for key in whole.windows.keys { #expect(bare.windowReport(key) == whole.windowReport(key)) }
+            for w in Set(whole.windows.keys.map(\.window)) { #expect(bare.quotaReport(w, unit: nil) == whole.quotaReport(w, unit: nil)) }
+        }
     }
 
     /// A store keeps the state of its last append only while it is small: a state grows with every batch

@@ -19,7 +19,7 @@ extension Ladder {
                 let start = Date()
                 var doc: [String: JSONValue] = [:]
                 if view.at != nil || view.asOf != nil {
-                    let state = try view.state(ledger) { _ in [] }
+                    let state = try view.state(ledger, evidence: .none) { _ in [] }
                     doc = ["persisted": false, "managers": .int(Int64(state.managers.count)), "units": .int(Int64(state.units.count)),
                            "windows": .int(Int64(state.windows.count)), "applications": .int(Int64(state.applications.count)),
                            "policies": .int(Int64(state.policies.count))]

@@ -15,12 +15,12 @@ struct ViewOptions: ParsableArguments {
 
     /// The state a report reads: from the persisted projections (only the
     /// rows `needs` names) or, for an --at/--as-of view, folded from the log
-    /// (for a report on one manager, `evidenceOf`, with only that one's evidence but assessments).
-    func state(_ store: LedgerStore, evidenceOf manager: String? = nil,
+    /// with the evidence the report reads (`evidence`).
+    func state(_ store: LedgerStore, evidence: ViewEvidence,
                needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState {
         if let at, at < 0 { throw UserError("--at must be a seq ≥ 0") }
         if at == nil && asOf == nil { return try store.state(needing: needs) }
-        return try store.state(through: at, asOf: try day(), evidenceOf: manager)
+        return try store.state(through: at, asOf: try day(), evidence: evidence)
     }
 }
 
@@ -51,7 +51,7 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let id = manager
-                let state = try view.state(try store.open(), evidenceOf: id) { $0.needs(forManager: id) }
+                let state = try view.state(try store.open(), evidence: .ofManager(id)) { $0.needs(forManager: id) }
                 guard let r = state.managerReport(manager, on: try view.day()) else {
                     throw Refusal(.unknownManager, event: manager, "no manager \(manager) is enrolled\(view.at != nil || view.asOf != nil ? " in this view" : "")")
                 }
@@ -98,7 +98,7 @@ extension Ladder {
         mutating func run() throws {
             try perform {
                 let key = WindowKey(unit: unit, window: try parsePeriod(window, option: "window"))
-                let state = try view.state(try store.open()) { $0.needs(forWindows: [key]) }
+                let state = try view.state(try store.open(), evidence: .none) { $0.needs(forWindows: [key]) }
                 guard let r = state.windowReport(key) else {
                     throw Refusal(.unknownWindow, event: "\(key)", "\(unit) has no window \(window)")
                 }
@@ -130,7 +130,7 @@ extension Ladder {
             try perform {
                 let p = try parsePeriod(window, option: "window")
                 // Windows are always loaded and count their grants: nothing keyed to read.
-                let r = try view.state(try store.open()) { _ in [] }.quotaReport(p, unit: unit)
+                let r = try view.state(try store.open(), evidence: .none) { _ in [] }.quotaReport(p, unit: unit)
                 if output.json { printJSON(r); return }
                 var t = Table("unit", "window", "state", "grade", "seats", "granted", "remaining")
                 for x in r.arrayValue {
