@@ -222,12 +222,7 @@ extension LedgerSession {
         var state = LedgerState()
         try events(since: 0, through: through) { e in
             if let asOf, e.effective > asOf { return }
-            if evidence != .all, e.type.isEvidence {
-                guard case .ofManager(let m) = evidence else { return }
-                // Positional: the manager is field 0 of every evidence type.
-                if e.type != .assessmentRecorded && e.text(at: 0) != m { return }
-            }
-            state.apply(e)
+            if evidence.folds(e) { state.apply(e) }
         }
         return state
     }

@@ -47,6 +47,17 @@ public enum ViewEvidence: Sendable, Equatable {
     case all
     case ofManager(String)
     case none
+
+    /// Whether a fold with this evidence takes `e`: every event but the evidence left out.
+    public func folds(_ e: Event) -> Bool {
+        guard e.type.isEvidence else { return true }
+        switch self {
+        case .all: return true
+        case .none: return false
+        // Positional: the manager is field 0 of every evidence type.
+        case .ofManager(let m): return e.type == .assessmentRecorded || e.text(at: 0) == m
+        }
+    }
 }
 
 public struct AppendResult: Sendable {

@@ -73,6 +73,30 @@ import Testing
         }
     }
 
+    /// `explain` folds the applicant's evidence and every manager's assessments only: each application's
+    /// steps are those the whole fold gives.
+    @Test func anExplanationFromTheApplicantsEvidenceIsTheWholeFolds() throws {
+        let s = try tempStore()
+        _ = try s.append(LargeBatchTests.province, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        let apps = try s.state().0.applications.values.sorted { $0.application < $1.application }
+        let decided = apps.filter { $0.stage == "granted" || $0.stage == "declined" }
+        #expect(decided.count >= 3)
+        var criteria = 0, rankings = 0
+        for app in decided.prefix(8) {
+            var whole = Explainer(application: app.application), light = Explainer(application: app.application)
+            let evidence = ViewEvidence.ofManager(app.manager)
+            try s.events(since: 0, through: app.steps.last!.seq) { e in
+                whole.feed(e)
+                if evidence.folds(e) { light.feed(e) }
+            }
+            #expect(light.steps == whole.steps, "\(app.application)")
+            criteria += whole.steps.filter { $0["criteria"] != .null }.count
+            rankings += whole.steps.filter { $0["ranking"] != .null }.count
+        }
+        // The steps compared read evidence (eligibility criteria) and rank a window.
+        #expect(criteria > 0 && rankings > 0)
+    }
+
     /// A store keeps the state of its last append only while it is small: a state grows with every batch
     /// and is never cut down.
     @Test func aStateIsKeptForTheNextAppendOnlyWhileSmall() throws {

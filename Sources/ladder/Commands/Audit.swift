@@ -21,7 +21,10 @@ extension Ladder {
                 }
                 var ex = Explainer(application: application)
                 let last = app.steps.last?.seq ?? 0
-                try ledger.scan(since: 0, through: last, manager: nil) { ex.feed(try $0.event()) }
+                // The steps read the applicant's evidence, every manager's assessments (the cohorts), and no one
+                // else's evidence: the rest is left out of the fold, as for a view of one manager.
+                let evidence = ViewEvidence.ofManager(app.manager)
+                try ledger.events(since: 0, through: last) { e in if evidence.folds(e) { ex.feed(e) } }
                 let doc: JSONValue = ["application": .string(app.application), "manager": .string(app.manager),
                                       "unit": .string(app.unit), "window": .string(app.window.description),
                                       "grade": .string(app.grade), "from": .string(app.from), "stage": .string(app.stage),
