@@ -40,13 +40,15 @@ public struct StoredEvent: Sendable {
     }
 }
 
-/// Which evidence an explicit view folds. A report on one manager reads that manager's, and every
-/// manager's assessments (its percentiles come from the cohorts); a window, the quotas or a count of
+/// Which evidence an explicit view folds. A report on some managers reads theirs, and every
+/// manager's assessments (percentiles come from the cohorts); a window, the quotas or a count of
 /// entities reads none; anything else, all of it. A view with less must not be asked more.
 public enum ViewEvidence: Sendable, Equatable {
     case all
-    case ofManager(String)
+    case ofManagers(Set<String>)
     case none
+
+    public static func ofManager(_ m: String) -> ViewEvidence { .ofManagers([m]) }
 
     /// Whether a fold with this evidence takes `e`: every event but the evidence left out.
     public func folds(_ e: Event) -> Bool {
@@ -55,7 +57,7 @@ public enum ViewEvidence: Sendable, Equatable {
         case .all: return true
         case .none: return false
         // Positional: the manager is field 0 of every evidence type.
-        case .ofManager(let m): return e.type == .assessmentRecorded || e.text(at: 0) == m
+        case .ofManagers(let ms): return e.type == .assessmentRecorded || ms.contains(e.text(at: 0))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LadderDemo
 import Testing
 @testable import LadderStore
 @testable import LadderDomain
@@ -95,6 +96,34 @@ import Testing
         }
         // The steps compared read evidence (eligibility criteria) and rank a window.
         #expect(criteria > 0 && rankings > 0)
+    }
+
+    /// `audit` folds the applicants' evidence and every manager's assessments only: its report is the
+    /// whole fold's.
+    @Test func anAuditOfTheApplicantsEvidenceIsTheWholeFolds() throws {
+        // Large enough for overrides and a disagreement, which read the evidence.
+        var options = ProvinceDemo.Options()
+        options.managers = 120
+        options.years = 2
+        var demo = ProvinceDemo(options)
+        var all: [Event] = []
+        while let (_, events) = demo.nextBatch() { all += events }
+        let s = try tempStore()
+        _ = try s.append(all, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
+        var voided = Set<String>(), applicants = Set<String>()
+        try s.events(since: 0, through: nil) { e in
+            if e.type == .eventVoided { voided.insert(e.str("event")) }
+            if e.type == .applicationSubmitted { applicants.insert(e.str("manager")) }
+        }
+        let evidence = ViewEvidence.ofManagers(applicants)
+        var whole = Auditor(voided: voided), light = Auditor(voided: voided)
+        var left = 0
+        try s.events(since: 0, through: nil) { e in
+            whole.feed(e)
+            if evidence.folds(e) { light.feed(e) } else { left += 1 }
+        }
+        #expect(left > 0 && whole.decisions > 0 && !whole.disagreements.isEmpty)
+        #expect(light.report == whole.report)
     }
 
     /// A store keeps the state of its last append only while it is small: a state grows with every batch

@@ -59,13 +59,18 @@ extension Ladder {
             try perform {
                 let ledger = try store.open()
                 // Two passes over the log's packed columns, both up to the head read now (an append between them
-                // changes neither): the voids first (the counterfactual leaves out, from the start, the evidence
-                // voided by the end), then every event, as it stood then.
+                // changes neither): the voids and the applicants first (the counterfactual leaves out, from the
+                // start, the evidence voided by the end), then every event, as it stood then, but the evidence of
+                // managers who never apply (no decision reads it; every manager's assessments make the cohorts).
                 let head = try ledger.head().seq
-                var voided = Set<String>()
-                try ledger.events(since: 0, through: head) { e in if e.type == .eventVoided { voided.insert(e.str("event")) } }
+                var voided = Set<String>(), applicants = Set<String>()
+                try ledger.events(since: 0, through: head) { e in
+                    if e.type == .eventVoided { voided.insert(e.str("event")) }
+                    if e.type == .applicationSubmitted { applicants.insert(e.str("manager")) }
+                }
                 var auditor = Auditor(voided: voided)
-                try ledger.events(since: 0, through: head) { auditor.feed($0) }
+                let evidence = ViewEvidence.ofManagers(applicants)
+                try ledger.events(since: 0, through: head) { e in if evidence.folds(e) { auditor.feed(e) } }
                 let r = auditor.report
                 if output.json { printJSON(r) } else {
                     print("audited \(auditor.decisions) decisions: \(auditor.disagreements.isEmpty ? "no disagreement" : "\(auditor.disagreements.count) disagreement(s)")")
