@@ -97,6 +97,9 @@ public struct ManagerState: Codable, Equatable, Sendable {
         return before
     }
 
+    /// How many pieces of evidence are loaded of this manager.
+    public var evidenceCount: Int { assessments.count + reviews.count + ratings.count + classes.count }
+
     /// Whether the evidence event `id` is among what is loaded of this manager's evidence.
     public func holds(evidence id: String) -> Bool {
         [assessments, reviews, ratings, classes].contains { $0.contains { $0.event == id } }

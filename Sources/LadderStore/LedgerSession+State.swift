@@ -218,7 +218,7 @@ extension LedgerSession {
     /// An explicit view: as known after seq `through`, effective on or before `asOf`, with the
     /// evidence `evidence` names. Evidence is nine events in ten, and most of the memory a whole fold
     /// holds; no other event's fold reads it (a void of evidence left out changes nothing).
-    func view(through: Int64?, asOf: Day?, evidence: ViewEvidence = .all) throws -> LedgerState {
+    func view(through: Int64?, asOf: Day?, evidence: ViewEvidence) throws -> LedgerState {
         var state = LedgerState()
         try events(since: 0, through: through) { e in
             if let asOf, e.effective > asOf { return }

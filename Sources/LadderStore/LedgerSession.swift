@@ -98,7 +98,7 @@ extension LoadedState {
     var worthKeeping: Bool {
         var pieces = 0
         for m in state.managers.values {
-            pieces += m.assessments.count + m.reviews.count + m.ratings.count + m.classes.count
+            pieces += m.evidenceCount
             if pieces > LoadedState.cacheLimit { return false }
         }
         return true

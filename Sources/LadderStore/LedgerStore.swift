@@ -107,7 +107,7 @@ public protocol LedgerStore: AnyObject {
     /// Only the entities `needs` names (with the small global ones), from the projections.
     func state(needing needs: @escaping (LedgerState) -> Set<Need>) throws -> LedgerState
     /// An explicit view: as known after seq `through`, effective on or before `asOf`, with the
-    /// evidence `evidence` names (all of it, one manager's, or none).
+    /// evidence `evidence` names (all of it, some managers', or none).
     func state(through: Int64?, asOf: Day?, evidence: ViewEvidence) throws -> LedgerState
     /// Rebuilds every persisted projection from the log; `progress` hears how many
     /// events of how many are folded, every few thousand, on the rebuilding thread.

@@ -7,15 +7,18 @@ import LadderDomain
 /// values, chain) computed on a second thread while the rules run; a smaller one, when written.
 @Suite struct LargeBatchTests {
     /// Two years of a small demo province: enrolments, evidence, windows, applications, voids.
-    static let province: [Event] = {
+    static let province = province(managers: 40, years: 2)
+
+    /// Every event of a demo province of this size, in its order.
+    static func province(managers: Int, years: Int) -> [Event] {
         var options = ProvinceDemo.Options()
-        options.managers = 40
-        options.years = 2
+        options.managers = managers
+        options.years = years
         var demo = ProvinceDemo(options)
         var all: [Event] = []
         while let (_, events) = demo.nextBatch() { all += events }
         return all
-    }()
+    }
 
     static func rows(_ s: SQLiteStore) throws -> [[String?]] {
         var out: [[String?]] = []

@@ -1,5 +1,4 @@
 import Foundation
-import LadderDemo
 import Testing
 @testable import LadderStore
 @testable import LadderDomain
@@ -7,7 +6,7 @@ import Testing
 /// What a report loads, and what a store keeps between appends.
 @Suite struct StateLoadTests {
     static func pieces(_ s: LedgerState) -> Int {
-        s.managers.values.reduce(0) { $0 + $1.assessments.count + $1.reviews.count + $1.ratings.count + $1.classes.count }
+        s.managers.values.reduce(0) { $0 + $1.evidenceCount }
     }
 
     /// Compliance and the quota reports read no evidence: from the rows without it they are what the whole
@@ -102,12 +101,7 @@ import Testing
     /// whole fold's.
     @Test func anAuditOfTheApplicantsEvidenceIsTheWholeFolds() throws {
         // Large enough for overrides and a disagreement, which read the evidence.
-        var options = ProvinceDemo.Options()
-        options.managers = 120
-        options.years = 2
-        var demo = ProvinceDemo(options)
-        var all: [Event] = []
-        while let (_, events) = demo.nextBatch() { all += events }
+        let all = LargeBatchTests.province(managers: 120, years: 2)
         let s = try tempStore()
         _ = try s.append(all, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z")
         var voided = Set<String>(), applicants = Set<String>()
