@@ -116,6 +116,9 @@ public protocol LedgerStore: AnyObject {
     func hash(at seq: Int64) throws -> String?
     /// Writes rows of another ledger verbatim (same seq, times and hashes), in one transaction: `ladder copy`.
     func copyIn(_ rows: [StoredEvent]) throws
+    /// Closes the connection now (SQLite checkpoints its WAL into the file); nothing may use the store after.
+    /// What a command calls before it exits holding a large cached state it has no need to free.
+    func close() throws
 }
 
 extension LedgerStore {

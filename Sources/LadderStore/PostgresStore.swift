@@ -96,10 +96,16 @@ public final class PostgresStore: LedgerStore {
         }
     }
 
-    deinit {
+    private var closed = false
+
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
         try? connection.close().wait()
-        try? group.syncShutdownGracefully()
+        try group.syncShutdownGracefully()
     }
+
+    deinit { try? close() }
 
     static func mask(_ url: String) -> String {
         guard var u = URLComponents(string: url), u.password != nil else { return url }

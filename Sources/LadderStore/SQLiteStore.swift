@@ -86,6 +86,8 @@ public final class SQLiteStore: LedgerStore {
 
     /// Runs `body` in the store's error domain: SQLite failures become
     /// `StoreError`, refusals pass through.
+    public func close() throws { try guarded { try db.close() } }
+
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError {
             if e.resultCode == .SQLITE_FULL {

@@ -31,6 +31,25 @@ func enrolment(_ id: String, manager: String, name: String = "王芳") -> String
         #expect(s.sqlite("PRAGMA journal_mode").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "delete")
     }
 
+    /// The input is read whole whatever its source: a file by its size, standard input in chunks. A file
+    /// larger than one chunk (64 KiB) with a last line without its newline; a directory is a clear error.
+    @Test func appendReadsAFileAndStandardInputWholeAndRefusesADirectory() throws {
+        let s = try Sandbox()
+        let many = (1...400).map { enrolment("e-big-\($0)", manager: "M-2\(String(format: "%04d", $0))") }
+        let body = (basics + many).joined(separator: "\n")
+        #expect(body.utf8.count > 1 << 16)
+        let file = s.run("append", s.write("big.jsonl", body), "--json")
+        #expect(file.status == 0, "\(file.stderr)")
+        #expect(file.json["appended"] == .int(403))
+        let piped = s.run("append", "--json", stdin: enrolment("e-pipe", manager: "M-30001"))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.json["appended"] == .int(1))
+        let dir = s.run("append", s.dir.path)
+        #expect(dir.status == 1)
+        #expect(dir.stderr.hasPrefix("error: cannot read ") && dir.stderr.contains("directory"), "\(dir.stderr)")
+        #expect(s.log().count == 406)
+    }
+
     @Test func appendThenReappendIdenticalIsANoOp() throws {
         let s = try Sandbox()
         let file = s.write("a.jsonl", basics.joined(separator: "\n") + "\n")

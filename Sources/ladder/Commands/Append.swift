@@ -18,7 +18,9 @@ extension Ladder {
                 let ledger = try store.open()
                 let events = try parseJSONLines(try readInput(file))
                 let result = try appendShowingProgress(events, to: ledger, expectSeq: expectSeq, json: output.json)
+                try ledger.close()
                 report(result, json: output.json)
+                keepUntilExit(ledger, events)
             }
         }
     }
