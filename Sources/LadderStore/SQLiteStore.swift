@@ -84,10 +84,10 @@ public final class SQLiteStore: LedgerStore {
         return m
     }()
 
-    /// Runs `body` in the store's error domain: SQLite failures become
-    /// `StoreError`, refusals pass through.
     public func close() throws { try guarded { try db.close() } }
 
+    /// Runs `body` in the store's error domain: SQLite failures become
+    /// `StoreError`, refusals pass through.
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError {
             if e.resultCode == .SQLITE_FULL {
