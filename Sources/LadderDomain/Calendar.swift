@@ -69,7 +69,12 @@ public struct Period: Hashable, Comparable, Sendable, TextCodable {
     public init(year: Int, half: Int) { self.year = year; self.half = half }
 
     public init?(_ text: String) {
-        let u = Array(text.utf8)
+        var t = text
+        guard let p = t.withUTF8({ Period(utf8: $0) }) else { return nil }
+        self = p
+    }
+
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 6, u[4] == UInt8(ascii: "H"), let y = Day.digits(u[0..<4]), y >= 1,
               u[5] == UInt8(ascii: "1") || u[5] == UInt8(ascii: "2") else { return nil }
         year = y; half = Int(u[5] - 0x30)
@@ -94,7 +99,12 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(year: Int, month: Int) { self.year = year; self.month = month }
 
     public init?(_ text: String) {
-        let u = Array(text.utf8)
+        var t = text
+        guard let m = t.withUTF8({ Month(utf8: $0) }) else { return nil }
+        self = m
+    }
+
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
         guard u.count == 7, u[4] == 0x2D, let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]),
               y >= 1, (1...12).contains(m) else { return nil }
         year = y; month = m

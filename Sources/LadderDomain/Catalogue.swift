@@ -122,17 +122,21 @@ enum Catalogue {
         .roleRevoked: [r("actor", .code), r("role", .oneOf(Role.allCases.map(\.rawValue))), o("unit", .code)],
     ]
 
-    /// Per type, by `EventType.ordinal`: its fields, their names, and (position, name) in canonical key order.
-    static let byType: [(fields: [FieldSpec], names: [String], sorted: [(Int, String)])] = EventType.allCases.map { type in
-        let specs = fields[type]!
-        return (specs, specs.map(\.name),
-                specs.enumerated().map { ($0, $1.name) }.sorted { $0.1.unicodeScalars.lexicographicallyPrecedes($1.1.unicodeScalars) })
-    }
+    /// Per type, by `EventType.ordinal`: its fields, their names, (position, name) in canonical key order,
+    /// and the same with each name as the bytes `"name":` that canonical data writes before its value.
+    static let byType: [(fields: [FieldSpec], names: [String], sorted: [(Int, String)], keys: [(Int, [UInt8])])] =
+        EventType.allCases.map { type in
+            let specs = fields[type]!
+            let sorted = specs.enumerated().map { ($0, $1.name) }
+                .sorted { $0.1.unicodeScalars.lexicographicallyPrecedes($1.1.unicodeScalars) }
+            return (specs, specs.map(\.name), sorted, sorted.map { ($0, Array("\"\($1)\":".utf8)) })
+        }
 }
 
 /// The contract's code charset: 1–128 of `A-Z a-z 0-9 . _ : -`.
-public func isCode(_ s: String) -> Bool {
-    let u = s.utf8
+public func isCode(_ s: String) -> Bool { isCode(utf8: s.utf8) }
+
+func isCode<C: Collection>(utf8 u: C) -> Bool where C.Element == UInt8 {
     guard !u.isEmpty, u.count <= 128 else { return false }
     for c in u {
         switch c {

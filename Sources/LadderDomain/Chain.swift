@@ -44,11 +44,29 @@ public enum Chain {
     static func writeBody(_ b: inout [UInt8], seq: Int64, id: String, type: String, effective: String, recorded: String,
                           actorID: String, actorRole: String, data: String) {
         b.reserveCapacity(b.count + data.utf8.count + 200)
+        writeBody(&b, seq: seq, id: id, type: type, effective: effective, recorded: recorded, actorID: actorID,
+                  actorRole: actorRole) { $0 += data.utf8 }
+    }
+
+    /// The same layout with `data` written in its place by `writeData` (an append writes an event's
+    /// canonical data there, and takes its bytes from the body for the `data` column).
+    public static func writeBody(_ b: inout [UInt8], seq: Int64, id: String, type: String, effective: String,
+                                 recorded: String, actorID: String, actorRole: String,
+                                 data writeData: (inout [UInt8]) -> Void) {
         b += #"{"actor":{"id":""#.utf8; b += actorID.utf8; b += #"","role":""#.utf8; b += actorRole.utf8
-        b += #""},"data":"#.utf8; b += data.utf8
+        b += #""},"data":"#.utf8; writeData(&b)
         b += #","effective":""#.utf8; b += effective.utf8; b += #"","id":""#.utf8; b += id.utf8
         b += #"","recorded":""#.utf8; b += recorded.utf8; b += #"","seq":"#.utf8; b += String(seq).utf8
         b += #","type":""#.utf8; b += type.utf8; b += #""}"#.utf8
+    }
+
+    /// `hex(SHA-256(bytes))` appended to `out` (64 bytes).
+    public static func appendSHA256Hex(of bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
+        h.finalize().withUnsafeBytes { d in
+            for b in d { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        }
     }
 
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)

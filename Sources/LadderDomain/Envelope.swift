@@ -8,6 +8,12 @@ public enum Envelope {
     /// its id is known (e.g. "line 3").
     /// (`label` is built only for a refusal: a large file's lines are nearly all good.)
     public static func parse(_ bytes: [UInt8], label: @autoclosure () -> String) -> Result<Event, Refusals> {
+        bytes.withUnsafeBufferPointer { parse($0, label: label()) }
+    }
+
+    /// The general parse of a line: a JSON tree, then the envelope's and the catalogue's checks, each
+    /// problem found in words. `parse` takes the usual line a faster way (Envelope+Usual.swift).
+    static func general(_ bytes: [UInt8], label: @autoclosure () -> String) -> Result<Event, Refusals> {
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch {
             return .failure(Refusals([Refusal(.badField, event: label(), "not a JSON object: \(error.message) at byte \(error.offset + 1)")]))

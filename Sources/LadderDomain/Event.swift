@@ -46,28 +46,10 @@ public struct Event: Sendable {
     public func number(_ name: String) -> Double? { if case .number(let d) = self[name] { return d }; return nil }
     public func bool(_ name: String) -> Bool? { if case .bool(let b) = self[name] { return b }; return nil }
 
-    /// The canonical text of `data`, written straight from the values in the
-    /// type's sorted key order (no dictionary, no sort): what the hash covers.
-    public var dataCanonical: String {
-        var out = "{"
-        out.reserveCapacity(160)
-        var first = true
-        for (i, name) in type.sortedFields {
-            let v = values[i]
-            if case .absent = v { continue }
-            if !first { out += "," }
-            first = false
-            out += "\""; out += name; out += "\":"
-            switch v {
-            case .absent: break
-            case .text(let s): JSONValue.writeString(s, to: &out)
-            case .number(let d): out += JSONValue.canonicalNumber(d)
-            case .bool(let b): out += b ? "true" : "false"
-            case .object(let j): j.write(to: &out)
-            }
-        }
-        out += "}"
-        return out
+    /// The event as a user writes it (a JSON Lines input's line; the demo's `--jsonl`).
+    public var userJSON: JSONValue {
+        ["id": .string(id), "type": .string(type.rawValue), "effective": .string(effective.description),
+         "actor": ["id": .string(actor.id), "role": .string(actor.role.rawValue)], "data": dataJSON]
     }
 
     /// The `data` object as a JSON value (for `log` and exports).
@@ -94,24 +76,6 @@ public struct Event: Sendable {
 /// hold these characters (validation refuses C0 controls but tab and newline),
 /// and an object is canonical JSON, which escapes them.
 public enum Packed {
-    static let separator: Character = "\u{1F}"
-    static let absentMark = "\u{1E}"
-
-    public static func encode(_ values: [FieldValue]) -> String {
-        var out = ""
-        for (i, v) in values.enumerated() {
-            if i > 0 { out.append(separator) }
-            switch v {
-            case .absent: out += absentMark
-            case .text(let s): out += s
-            case .number(let d): out += JSONValue.canonicalNumber(d)
-            case .bool(let b): out += b ? "1" : "0"
-            case .object(let j): out += j.canonical
-            }
-        }
-        return out
-    }
-
     /// Decodes what `encode` wrote for `type`; nil if the text is not such.
     public static func decode(_ text: String, type: EventType) -> [FieldValue]? {
         var text = text

@@ -47,13 +47,18 @@ extension LedgerSession {
         if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 
         let written = rows.value()
-        for (k, index) in candidates.enumerated() {
-            let e = events[index], row = written[k]
-            try insertEvent(seq: accepted[k].seq, [e.id, e.type.rawValue, row.effective, recorded, e.actor.id,
-                                                   e.actor.role.rawValue, row.data, row.packed, accepted[k].manager,
-                                                   k == 0 ? head.hash : written[k - 1].hash, row.hash])
+        try written.bytes.withUnsafeBufferPointer { bytes in
+            for (k, index) in candidates.enumerated() {
+                let e = events[index]
+                func column(_ c: EventRows.Column) -> RowText { .bytes(written.range(k, c)) }
+                try insertEvent(seq: accepted[k].seq, [.text(e.id), .text(e.type.rawValue), column(.effective), .text(recorded),
+                                                       .text(e.actor.id), .text(e.actor.role.rawValue), column(.data), column(.packed),
+                                                       accepted[k].manager.map(RowText.text) ?? .null,
+                                                       k == 0 ? .text(head.hash) : .bytes(written.range(k - 1, .hash)), column(.hash)],
+                                in: bytes)
+            }
         }
-        let newHead = Head(seq: next - 1, hash: written.last?.hash ?? head.hash)
+        let newHead = Head(seq: next - 1, hash: candidates.isEmpty ? head.hash : written.hash(of: candidates.count - 1))
         try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
         try saveProjections(&loaded.state, head: newHead)
         return (AppendResult(appended: accepted.count, skipped: skipped,
@@ -90,31 +95,52 @@ extension LedgerSession {
     }
 }
 
-/// The columns of the new events that depend on each event alone and on the chain before it:
-/// the effective day's text, canonical data, packed values, hash (the `prev` of each is the hash before it).
+/// The columns of the new events that depend on each event alone and on the chain before it: the
+/// effective day's text, canonical data, packed values and hash (each `prev` is the hash before it).
+/// They are written as bytes, back to back in one buffer, with no `String` per column: the data is
+/// written once, into the chain's body, and copied from there.
 struct EventRows: Sendable {
-    var effective: String
-    var data: String
-    var packed: String
-    var hash: String
+    enum Column: Int { case effective, data, packed, hash }
+    /// Every row's columns, in order.
+    var bytes: [UInt8] = []
+    /// Where each column ends in `bytes`, four per row; each starts where the one before it ends.
+    var ends: [Int] = []
+
+    func range(_ row: Int, _ c: Column) -> Range<Int> {
+        let i = row * 4 + c.rawValue
+        return (i == 0 ? 0 : ends[i - 1])..<ends[i]
+    }
+    func hash(of row: Int) -> String { String(decoding: bytes[range(row, .hash)], as: UTF8.self) }
 
     /// From this many events on, on another thread; a few are computed when asked for.
     static let backgroundFrom = 512
 
-    static func compute(_ events: [Event], _ indexes: [Int], after head: Head, recorded: String) -> Pending<[EventRows]> {
-        let work: @Sendable () -> [EventRows] = {
-            var out: [EventRows] = []
-            out.reserveCapacity(indexes.count)
-            var prev = head.hash, seq = head.seq
-            for i in indexes {
-                let e = events[i], data = e.dataCanonical, effective = e.effective.description
+    static func compute(_ events: [Event], _ indexes: [Int], after head: Head, recorded: String) -> Pending<EventRows> {
+        let work: @Sendable () -> EventRows = {
+            var rows = EventRows()
+            rows.bytes.reserveCapacity(indexes.count * 320)
+            rows.ends.reserveCapacity(indexes.count * 4)
+            var body: [UInt8] = []  // prev ‖ body, hashed in one update
+            body.reserveCapacity(1024)
+            var seq = head.seq
+            for (k, i) in indexes.enumerated() {
+                let e = events[i], effective = e.effective.description
                 seq += 1
-                let hash = Chain.hash(prev: prev, seq: seq, id: e.id, type: e.type.rawValue, effective: effective,
-                                      recorded: recorded, actorID: e.actor.id, actorRole: e.actor.role.rawValue, data: data)
-                out.append(EventRows(effective: effective, data: data, packed: Packed.encode(e.values), hash: hash))
-                prev = hash
+                body.removeAll(keepingCapacity: true)
+                if k == 0 { body += head.hash.utf8 } else { body += rows.bytes[rows.range(k - 1, .hash)] }
+                var data = 0..<0
+                Chain.writeBody(&body, seq: seq, id: e.id, type: e.type.rawValue, effective: effective, recorded: recorded,
+                                actorID: e.actor.id, actorRole: e.actor.role.rawValue) { b in
+                    let start = b.count
+                    e.writeData(to: &b)
+                    data = start..<b.count
+                }
+                rows.bytes += effective.utf8; rows.ends.append(rows.bytes.count)
+                rows.bytes += body[data]; rows.ends.append(rows.bytes.count)
+                Packed.write(e.values, to: &rows.bytes); rows.ends.append(rows.bytes.count)
+                Chain.appendSHA256Hex(of: body[...], to: &rows.bytes); rows.ends.append(rows.bytes.count)
             }
-            return out
+            return rows
         }
         return indexes.count >= backgroundFrom ? .background(work) : .deferred(work)
     }

@@ -25,8 +25,9 @@ protocol LedgerSession {
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
     /// managers' lists of their seqs gathered into `logs` by the end.
     func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws
-    /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash.
-    func insertEvent(seq: Int64, _ columns: [String?]) throws
+    /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash;
+    /// a `.bytes` column is a range of `bytes`.
+    func insertEvent(seq: Int64, _ columns: [RowText], in bytes: UnsafeBufferPointer<UInt8>) throws
     /// Writes a projection row, or removes it when `body` is nil.
     func saveProjection(kind: String, key: String, body: Data?) throws
     func setCheckpoint(_ head: Head) throws
@@ -38,7 +39,20 @@ protocol LedgerSession {
     func projectionKeys(_ visit: (String, String) throws -> Void) throws
 }
 
+/// One text column of an event row as an append hands it over: a string, a range of the bytes
+/// the append built its rows in, or null.
+enum RowText {
+    case text(String)
+    case bytes(Range<Int>)
+    case null
+}
+
 extension LedgerSession {
+    /// A row whose columns are all strings or null (an import's).
+    func insertEvent(seq: Int64, _ columns: [String?]) throws {
+        try insertEvent(seq: seq, columns.map { $0.map(RowText.text) ?? .null }, in: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
     func eventChunks(since: Int64, through: Int64?, logs: inout ManagerLogBuilder, _ visit: (inout [Event]) throws -> Void) throws {
         try chunked(since: since, through: through, logs: &logs, visit)
     }

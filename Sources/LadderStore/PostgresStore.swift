@@ -380,8 +380,14 @@ final class PostgresSession: LedgerSession {
         try stored(since: since, through: through, manager: nil) { try visit(try $0.event()) }
     }
 
-    func insertEvent(seq: Int64, _ columns: [String?]) throws {
-        pendingEvents.append([String(seq)] + columns)
+    func insertEvent(seq: Int64, _ columns: [RowText], in bytes: UnsafeBufferPointer<UInt8>) throws {
+        pendingEvents.append([String(seq)] + columns.map { c in
+            switch c {
+            case .text(let s): return s
+            case .bytes(let r): return String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+            case .null: return nil
+            }
+        })
         if pendingEvents.count >= 500 { try flushEvents() }
     }
 

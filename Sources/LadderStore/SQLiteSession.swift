@@ -95,7 +95,7 @@ struct SQLiteSession: LedgerSession {
         while try reader.next(&chunk, logs: &logs) { try visit(&chunk) }
     }
 
-    func insertEvent(seq: Int64, _ columns: [String?]) throws {
+    func insertEvent(seq: Int64, _ columns: [RowText], in bytes: UnsafeBufferPointer<UInt8>) throws {
         if prepared.insert == nil {
             prepared.insert = try db.cachedStatement(sql: """
                 INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
@@ -105,8 +105,8 @@ struct SQLiteSession: LedgerSession {
         let h = prepared.insert!.sqliteStatement
         sqlite3_reset(h)
         sqlite3_bind_int64(h, 1, seq)
-        // Each text column is bound in place from the string's own UTF-8 storage, with its length (no
-        // copy per column, no strlen), by nesting one `withUTF8` per column around the step.
+        // Each text column is bound in place, with its length (no copy per column, no strlen): a range of
+        // `bytes` directly, a string from its own UTF-8 storage by nesting one `withUTF8` around the rest.
         func bind(from i: Int) throws {
             guard i < columns.count else {
                 defer { sqlite3_clear_bindings(h) }  // no binding outlives the storage it points into
@@ -114,10 +114,14 @@ struct SQLiteSession: LedgerSession {
                 guard rc == SQLITE_DONE else { throw stepFailure(h, rc) }
                 return
             }
-            guard var text = columns[i] else { sqlite3_bind_null(h, Int32(i + 2)); return try bind(from: i + 1) }
-            try text.withUTF8 { u in
+            func put(_ u: UnsafeBufferPointer<UInt8>) throws {
                 sqlite3_bind_text(h, Int32(i + 2), LadderStore.text(u), Int32(u.count), nil)  // nil: SQLITE_STATIC
                 try bind(from: i + 1)
+            }
+            switch columns[i] {
+            case .null: sqlite3_bind_null(h, Int32(i + 2)); try bind(from: i + 1)
+            case .bytes(let r): try put(UnsafeBufferPointer(rebasing: bytes[r]))
+            case .text(var text): try text.withUTF8(put)
             }
         }
         try bind(from: 0)

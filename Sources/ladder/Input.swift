@@ -46,7 +46,7 @@ func parseJSONLines(_ bytes: [UInt8]) throws -> [Event] {
         var line = line
         if line.last == 0x0D { line = line.dropLast() }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-        return Envelope.parse(Array(line), label: "line \(n + 1)")
+        return line.withUnsafeBufferPointer { Envelope.parse($0, label: "line \(n + 1)") }
     }
     var events: [Event] = [], problems: [Refusal] = []
     events.reserveCapacity(parsed.count)

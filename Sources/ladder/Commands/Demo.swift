@@ -84,11 +84,3 @@ extension Ladder {
         }
     }
 }
-
-extension Event {
-    /// The event as a user would write it (JSON Lines input).
-    var userJSON: JSONValue {
-        ["id": .string(id), "type": .string(type.rawValue), "effective": .string(effective.description),
-         "actor": ["id": .string(actor.id), "role": .string(actor.role.rawValue)], "data": dataJSON]
-    }
-}
