@@ -27,6 +27,20 @@ public func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ 
     return out
 }
 
+/// `[make(0), make(1), …]`, each element initialized in place by the thread that made it (no per-thread
+/// arrays copied into one afterwards: an element's copy retains what it holds). From `threshold` on, the
+/// indexes are cut into one run per core as `concurrentMap` cuts them.
+public func concurrentFill<T>(count: Int, threshold: Int = 512, _ make: @Sendable (Int) -> T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let parts = count >= threshold ? ProcessInfo.processInfo.activeProcessorCount : 1, size = (count + parts - 1) / parts
+        nonisolated(unsafe) let slots = buffer  // each run writes its own range only
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            for i in min(count, p * size)..<min(count, (p + 1) * size) { (slots.baseAddress! + i).initialize(to: make(i)) }
+        }
+        initialized = count
+    }
+}
+
 /// A value computed on another thread while the caller goes on (`background`), or only when
 /// asked for (`deferred`: too little work to be worth a thread). `value()` waits for it.
 /// A value never asked for is left to finish; it touches nothing but what it captured.

@@ -39,23 +39,50 @@ private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
 
 /// Splits JSON Lines and checks each envelope. Blank lines are skipped.
 /// Every problem of every line is collected before anything is refused.
-/// Lines are independent, so large inputs are parsed on every core.
+/// Lines are independent, so large inputs are parsed on every core, each event
+/// written straight into its place in the result.
 func parseJSONLines(_ bytes: [UInt8]) throws -> [Event] {
-    let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-    let parsed = try concurrentMap(Array(lines.enumerated()), threshold: 2_000) { (n, line) -> Result<Event, Refusals>? in
-        var line = line
-        if line.last == 0x0D { line = line.dropLast() }
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-        return line.withUnsafeBufferPointer { Envelope.parse($0, label: "line \(n + 1)") }
-    }
-    var events: [Event] = [], problems: [Refusal] = []
-    events.reserveCapacity(parsed.count)
-    for case let r? in parsed {
-        switch r {
-        case .success(let e): events.append(e)
-        case .failure(let r): problems += r.all
+    try bytes.withUnsafeBufferPointer { whole in
+        nonisolated(unsafe) let input = whole  // read-only while the runs parse it
+        let lines = lineRanges(whole)
+        let failures = LineFailures()
+        let events = concurrentFill(count: lines.count, threshold: 2_000) { k in
+            switch Envelope.parse(UnsafeBufferPointer(rebasing: input[lines[k].bytes]), label: "line \(lines[k].number)") {
+            case .success(let e): return e
+            case .failure(let r): failures.add(k, r.all); return placeholder
+            }
         }
+        if let problems = failures.inLineOrder { throw Refusals(problems) }
+        return events
     }
-    if !problems.isEmpty { throw Refusals(problems) }
-    return events
+}
+
+/// Each non-blank line's number (from 1) and bytes, without its newline or a CR before it.
+private func lineRanges(_ b: UnsafeBufferPointer<UInt8>) -> [(number: Int, bytes: Range<Int>)] {
+    var out: [(number: Int, bytes: Range<Int>)] = []
+    out.reserveCapacity(b.count / 128)
+    var start = 0, number = 0
+    while start <= b.count {
+        number += 1
+        let rest = b.count - start
+        let nl = rest == 0 ? nil : memchr(b.baseAddress! + start, 0x0A, rest)
+        var end = nl.map { start + (UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress! + start)) } ?? b.count
+        let next = end + 1
+        if end > start, b[end - 1] == 0x0D { end -= 1 }
+        if b[start..<end].contains(where: { $0 != 0x20 && $0 != 0x09 }) { out.append((number, start..<end)) }
+        start = next
+    }
+    return out
+}
+
+/// What stands in a refused line's place until the refusals are thrown.
+private let placeholder = Event(seq: 0, id: "", type: .unitRegistered, effective: Day(year: 1, month: 1, day: 1),
+                                actor: Actor(id: "", role: .auditor), values: [])
+
+/// The refusals of the lines that failed, from whichever thread parsed them.
+private final class LineFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: [(line: Int, refusals: [Refusal])] = []
+    func add(_ line: Int, _ r: [Refusal]) { lock.lock(); found.append((line, r)); lock.unlock() }
+    var inLineOrder: [Refusal]? { found.isEmpty ? nil : found.sorted { $0.line < $1.line }.flatMap(\.refusals) }
 }
