@@ -28,6 +28,10 @@ protocol LedgerSession {
     /// Columns after seq: id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash;
     /// a `.bytes` column is a range of `bytes`.
     func insertEvent(seq: Int64, _ columns: [RowText], in bytes: UnsafeBufferPointer<UInt8>) throws
+    /// Whether `insertEvent` may be called from a second thread while this one uses the session too,
+    /// one at a time (`EventRowWriter`), once `prepareInserts` has run on this thread.
+    var writesRowsConcurrently: Bool { get }
+    func prepareInserts() throws
     /// Writes a projection row, or removes it when `body` is nil.
     func saveProjection(kind: String, key: String, body: Data?) throws
     func setCheckpoint(_ head: Head) throws
@@ -48,6 +52,9 @@ enum RowText {
 }
 
 extension LedgerSession {
+    var writesRowsConcurrently: Bool { false }
+    func prepareInserts() throws {}
+
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
         try insertEvent(seq: seq, columns.map { $0.map(RowText.text) ?? .null }, in: UnsafeBufferPointer(start: nil, count: 0))

@@ -95,13 +95,21 @@ struct SQLiteSession: LedgerSession {
         while try reader.next(&chunk, logs: &logs) { try visit(&chunk) }
     }
 
+    /// The insert touches SQLite alone (its statement prepared beforehand, bound and stepped through the C API,
+    /// no GRDB call), so a second thread may run it while this one waits on the writer's lock: SQLite's
+    /// multi-thread mode allows a connection on any thread, one at a time.
+    var writesRowsConcurrently: Bool { true }
+
+    func prepareInserts() throws {
+        guard prepared.insert == nil else { return }
+        prepared.insert = try db.cachedStatement(sql: """
+            INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
     func insertEvent(seq: Int64, _ columns: [RowText], in bytes: UnsafeBufferPointer<UInt8>) throws {
-        if prepared.insert == nil {
-            prepared.insert = try db.cachedStatement(sql: """
-                INSERT INTO events (seq, id, type, effective, recorded, actor_id, actor_role, data, packed, manager, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        }
+        try prepareInserts()
         let h = prepared.insert!.sqliteStatement
         sqlite3_reset(h)
         sqlite3_bind_int64(h, 1, seq)

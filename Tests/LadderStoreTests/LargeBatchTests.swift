@@ -1,10 +1,12 @@
+import Foundation
+import GRDB
 import Testing
 @testable import LadderStore
 import LadderDemo
 import LadderDomain
 
-/// A batch of `EventRows.backgroundFrom` events or more has its rows (canonical data, packed
-/// values, chain) computed on a second thread while the rules run; a smaller one, when written.
+/// A batch of `EventRowWriter.concurrentFrom` events or more has its rows (canonical data, packed
+/// values, chain) computed and inserted on a second thread while the rules run; a smaller one, after them.
 @Suite struct LargeBatchTests {
     /// Two years of a small demo province: enrolments, evidence, windows, applications, voids.
     static let province = province(managers: 40, years: 2)
@@ -31,7 +33,7 @@ import LadderDomain
 
     @Test func oneLargeBatchWritesTheRowsSmallBatchesWrite() throws {
         let all = LargeBatchTests.province
-        #expect(all.count > 3 * EventRows.backgroundFrom)
+        #expect(all.count > 3 * EventRowWriter.concurrentFrom)
         #expect(all.contains { $0.type == .eventVoided } && all.contains { $0.type == .applicationSubmitted })
         let one = try tempStore(), small = try tempStore()
         #expect(try one.append(all, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z").appended == all.count)
@@ -73,5 +75,41 @@ import LadderDomain
         all[i] = victim
         all.removeLast()
         #expect(try s.append(all, expectSeq: 2, recorded: "t").appended == all.count)
+    }
+
+    /// A large batch onto a store opened anew (no cached state): the rules load what they need from the
+    /// store (the applicants' evidence, a void's target) while the writer inserts, one at a time.
+    @Test func aLargeBatchOntoAStoreReadFromDiskWritesWhatSmallBatchesWrite() throws {
+        let all = LargeBatchTests.province, half = all.count / 5
+        #expect(all.count - half > EventRowWriter.chunk)  // a chunk's last hash is the next one's prev
+        let first = try tempStore(), small = try tempStore()
+        _ = try first.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
+        let reopened = try SQLiteStore(path: first.path)
+        #expect(try reopened.append(Array(all[half...]), expectSeq: Int64(half) + 2, recorded: "r").appended == all.count - half)
+        for start in stride(from: 0, to: all.count, by: 300) {
+            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "r")
+        }
+        #expect(try LargeBatchTests.rows(reopened) == LargeBatchTests.rows(small))
+        #expect(try reopened.verify().ok)
+    }
+
+    /// An insert that fails on the writer's thread (here a trigger of the test's, raising at one seq past
+    /// the first chunk) fails the append with the store's error, writes nothing, and leaves the store usable.
+    @Test func anInsertFailingOnTheWritersThreadWritesNothing() throws {
+        let all = LargeBatchTests.province
+        let s = try tempStore()
+        let before = try LargeBatchTests.rows(s)
+        let other = try DatabaseQueue(path: s.path)
+        let failAt = EventRowWriter.chunk + 100
+        try other.write { try $0.execute(sql: """
+            CREATE TRIGGER test_fails BEFORE INSERT ON events WHEN NEW.seq = \(failAt)
+            BEGIN SELECT RAISE(ABORT, 'test: this insert fails'); END
+            """) }
+        let failed = #expect(throws: StoreError.self) { try s.append(all, expectSeq: 2, recorded: "r") }
+        #expect("\(failed.map { "\($0)" } ?? "")".contains("test: this insert fails"))
+        #expect(try LargeBatchTests.rows(s) == before)
+        try other.write { try $0.execute(sql: "DROP TRIGGER test_fails") }
+        #expect(try s.append(all, expectSeq: 2, recorded: "r").appended == all.count)
+        #expect(try s.verify().ok)
     }
 }

@@ -1,0 +1,191 @@
+import Foundation
+import LadderDomain
+
+/// Writes a batch's new events as the rules accept them. Their rows (effective day, canonical data,
+/// packed values, chain) depend on each event and the chain before it alone, since a batch is
+/// all or nothing: event k of the candidates gets seq head + 1 + k. Only the manager column
+/// waits for the rules (an application's or a void's manager is read from the state).
+///
+/// A large batch on a backend that allows it (`LedgerSession.writesRowsConcurrently`) is written
+/// on a second thread, chunk by chunk, a few rows behind the rules on this one: the rows of a
+/// chunk computed, then inserted as far as the rules have accepted. The session is then shared:
+/// every other use of it while the writer runs goes through `exclusive`. Otherwise the rows
+/// are computed and inserted by `finish`, after the rules, on the caller's thread.
+final class EventRowWriter: @unchecked Sendable {
+    private let events: [Event], candidates: [Int], head: Head, recorded: String
+    private let session: any LedgerSession
+    /// Held by whichever thread uses the session.
+    private let sessionLock = NSLock()
+    /// Guards the fields below it.
+    private let progress = NSCondition()
+    private var managers: [String?] = []
+    private var allAccepted = false, cancelled = false, waiting = false
+    private var failure: Error?
+    private var lastHash: String
+    private let finished = DispatchSemaphore(value: 0)
+    private let concurrent: Bool
+    private var joined = false  // the caller's thread only
+
+    /// Rows computed at a time: their bytes stay in the cache until they are inserted.
+    static let chunk = 1_024
+    /// From this many events on, on a second thread (where the backend allows it).
+    static let concurrentFrom = 512
+
+    init(_ events: [Event], candidates: [Int], after head: Head, recorded: String, session: any LedgerSession) throws {
+        (self.events, self.candidates, self.head, self.recorded, self.session) = (events, candidates, head, recorded, session)
+        lastHash = head.hash
+        managers.reserveCapacity(candidates.count)
+        concurrent = session.writesRowsConcurrently && candidates.count >= Self.concurrentFrom
+        guard concurrent else { return }
+        try session.prepareInserts()  // here: the writer's thread must not prepare a statement
+        DispatchQueue.global(qos: .userInitiated).async { [self] in run(); finished.signal() }
+    }
+
+    /// Runs `body`, which uses the session, while the writer does not.
+    func exclusive<T>(_ body: () throws -> T) rethrows -> T {
+        sessionLock.lock()
+        defer { sessionLock.unlock() }
+        return try body()
+    }
+
+    /// The next candidate is accepted, with this manager column. Throws what stopped the writer, if anything has.
+    func accept(manager: String?) throws {
+        progress.lock()
+        defer { progress.unlock() }
+        if let failure { throw failure }
+        managers.append(manager)
+        if waiting { progress.signal() }
+    }
+
+    /// Every candidate is accepted: the rows are written (here, or by the writer, waited for). The head after them.
+    func finish() throws -> Head {
+        tell { allAccepted = true }
+        if concurrent { join() } else { run() }
+        if let failure { throw failure }
+        return Head(seq: head.seq + Int64(candidates.count), hash: lastHash)
+    }
+
+    /// The batch is refused, or the rules failed: the writer stops, and is waited for, before the caller
+    /// rolls back. After `finish`, or for a writer never started, it returns at once.
+    func cancel() {
+        tell { cancelled = true }
+        join()
+    }
+
+    private func tell(_ change: () -> Void) {
+        progress.lock()
+        change()
+        progress.signal()
+        progress.unlock()
+    }
+
+    private func join() {
+        guard concurrent, !joined else { return }
+        finished.wait()
+        joined = true
+    }
+
+    /// The managers of the accepted candidates from `start` (up to `end`), once there are some;
+    /// nil when the batch is cancelled.
+    private func accepted(from start: Int, upTo end: Int) -> ArraySlice<String?>? {
+        progress.lock()
+        defer { progress.unlock() }
+        while !cancelled && managers.count <= start && !allAccepted {
+            waiting = true
+            progress.wait()
+            waiting = false
+        }
+        if cancelled || managers.count <= start { return nil }
+        return managers[start..<min(end, managers.count)]
+    }
+
+    private func run() {
+        var rows = EventRows()
+        var k = 0
+        do {
+            while k < candidates.count {
+                let end = min(candidates.count, k + Self.chunk)
+                rows.compute(events, candidates[k..<end], firstSeq: head.seq + 1 + Int64(k), prev: lastHash, recorded: recorded)
+                var written = k
+                while written < end {
+                    guard let managers = accepted(from: written, upTo: end) else { return }
+                    try exclusive {
+                        try rows.bytes.withUnsafeBufferPointer { bytes in
+                            for (j, manager) in zip(written..., managers) { try insert(j - k, of: rows, bytes, manager: manager) }
+                        }
+                    }
+                    written += managers.count
+                }
+                lastHash = rows.hash(of: end - k - 1)
+                k = end
+            }
+        } catch {
+            progress.lock()
+            failure = error
+            progress.unlock()
+        }
+    }
+
+    /// Row `r` of the chunk in `rows`, the candidate at `row`'s place in the batch.
+    private func insert(_ r: Int, of rows: EventRows, _ bytes: UnsafeBufferPointer<UInt8>, manager: String?) throws {
+        let e = events[rows.indexes[r]]
+        func column(_ c: EventRows.Column) -> RowText { .bytes(rows.range(r, c)) }
+        try session.insertEvent(seq: rows.firstSeq + Int64(r),
+                                [.text(e.id), .text(e.type.rawValue), column(.effective), .text(recorded),
+                                 .text(e.actor.id), .text(e.actor.role.rawValue), column(.data), column(.packed),
+                                 manager.map(RowText.text) ?? .null,
+                                 r == 0 ? .text(rows.prev) : .bytes(rows.range(r - 1, .hash)), column(.hash)],
+                                in: bytes)
+    }
+}
+
+/// The columns of a run of new events that depend on each event alone and on the chain before it: the
+/// effective day's text, canonical data, packed values and hash (each `prev` is the hash before it).
+/// They are written as bytes, back to back in one buffer, with no `String` per column: the data is
+/// written once, into the chain's body, and copied from there.
+struct EventRows {
+    enum Column: Int { case effective, data, packed, hash }
+    /// Every row's columns, in order.
+    private(set) var bytes: [UInt8] = []
+    /// Where each column ends in `bytes`, four per row; each starts where the one before it ends.
+    private var ends: [Int] = []
+    /// The events' places in their batch, the first row's seq, and the hash before it.
+    private(set) var indexes: [Int] = []
+    private(set) var firstSeq: Int64 = 0
+    private(set) var prev = ""
+    private var body: [UInt8] = []  // prev ‖ body, hashed in one update
+
+    func range(_ row: Int, _ c: Column) -> Range<Int> {
+        let i = row * 4 + c.rawValue
+        return (i == 0 ? 0 : ends[i - 1])..<ends[i]
+    }
+    func hash(of row: Int) -> String { String(decoding: bytes[range(row, .hash)], as: UTF8.self) }
+
+    /// Replaces the rows by those of `events[indexes]`, the first at `firstSeq` after `prev`.
+    mutating func compute(_ events: [Event], _ indexes: ArraySlice<Int>, firstSeq: Int64, prev: String, recorded: String) {
+        (self.indexes, self.firstSeq, self.prev) = (Array(indexes), firstSeq, prev)
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(indexes.count * 320)
+        ends.reserveCapacity(indexes.count * 4)
+        body.reserveCapacity(1024)
+        var seq = firstSeq
+        for (k, i) in indexes.enumerated() {
+            let e = events[i], effective = e.effective.description
+            body.removeAll(keepingCapacity: true)
+            if k == 0 { body += prev.utf8 } else { body += bytes[range(k - 1, .hash)] }
+            var data = 0..<0
+            Chain.writeBody(&body, seq: seq, id: e.id, type: e.type.rawValue, effective: effective, recorded: recorded,
+                            actorID: e.actor.id, actorRole: e.actor.role.rawValue) { b in
+                let start = b.count
+                e.writeData(to: &b)
+                data = start..<b.count
+            }
+            bytes += effective.utf8; ends.append(bytes.count)
+            bytes += body[data]; ends.append(bytes.count)
+            Packed.write(e.values, to: &bytes); ends.append(bytes.count)
+            Chain.appendSHA256Hex(of: body[...], to: &bytes); ends.append(bytes.count)
+            seq += 1
+        }
+    }
+}
