@@ -32,6 +32,12 @@ extension LedgerState {
         forEachNeed(of: e) { state, need in state.has(need) }
     }
 
+    /// Whether every need of `e` is met or was looked up already (and found absent): whether loading
+    /// what `e` needs would read nothing.
+    public func meetsNeeds(of e: Event, lookedUp: Set<Need>) -> Bool {
+        forEachNeed(of: e) { state, need in state.has(need) || lookedUp.contains(need) }
+    }
+
     /// Calls `visit` with each need of `e` (some more than once) until it returns false; returns
     /// whether all were visited. The one list of what an event reads, for both of the above.
     /// (The state is handed to `visit` rather than captured by it: a closure that calls a method

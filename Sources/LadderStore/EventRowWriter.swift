@@ -19,7 +19,9 @@ final class EventRowWriter: @unchecked Sendable {
     /// Guards the fields below it.
     private let progress = NSCondition()
     private var managers: [String?] = []
-    private var allAccepted = false, cancelled = false, waiting = false
+    private var allAccepted = false, cancelled = false
+    /// The count of accepted candidates the waiting writer is woken at (none: it is not waiting).
+    private var wakeAt = -1
     private var failure: Error?
     private var lastHash: String
     private let finished = DispatchSemaphore(value: 0)
@@ -30,6 +32,8 @@ final class EventRowWriter: @unchecked Sendable {
     static let chunk = 1_024
     /// From this many events on, on a second thread (where the backend allows it).
     static let concurrentFrom = 512
+    /// Accepted candidates a waiting writer is woken for.
+    static let wakeAfter = 256
 
     init(_ events: [Event], candidates: [Int], after head: Head, recorded: String, session: any LedgerSession) throws {
         (self.events, self.candidates, self.head, self.recorded, self.session) = (events, candidates, head, recorded, session)
@@ -54,7 +58,7 @@ final class EventRowWriter: @unchecked Sendable {
         defer { progress.unlock() }
         if let failure { throw failure }
         managers.append(manager)
-        if waiting { progress.signal() }
+        if managers.count == wakeAt { progress.signal() }
     }
 
     /// Every candidate is accepted: the rows are written (here, or by the writer, waited for). The head after them.
@@ -86,17 +90,19 @@ final class EventRowWriter: @unchecked Sendable {
     }
 
     /// The managers of the accepted candidates from `start` (up to `end`), once there are some;
-    /// nil when the batch is cancelled.
-    private func accepted(from start: Int, upTo end: Int) -> ArraySlice<String?>? {
+    /// nil when the batch is cancelled. A writer ahead of the rules waits for a run of them, not
+    /// for each one: a thread woken per event would cost more than the insert.
+    /// (A copy: a slice would share the array's storage, and `accept` would copy the whole array to append.)
+    private func accepted(from start: Int, upTo end: Int) -> [String?]? {
         progress.lock()
         defer { progress.unlock() }
-        while !cancelled && managers.count <= start && !allAccepted {
-            waiting = true
-            progress.wait()
-            waiting = false
+        if !cancelled && managers.count <= start && !allAccepted {
+            wakeAt = min(end, start + Self.wakeAfter)
+            while !cancelled && managers.count < wakeAt && !allAccepted { progress.wait() }
+            wakeAt = -1
         }
         if cancelled || managers.count <= start { return nil }
-        return managers[start..<min(end, managers.count)]
+        return Array(managers[start..<min(end, managers.count)])
     }
 
     private func run() {

@@ -35,7 +35,10 @@ extension LedgerSession {
         for index in candidates {
             var e = events[index]
             e.seq = next
-            if !loaded.complete && !loaded.state.meetsNeeds(of: e) { try writer.exclusive { try ensure(&loaded) { $0.needs(for: e) } } }
+            // The session is taken only to read (a manager the batch enrols was looked up by the preload).
+            if !loaded.complete && !loaded.state.meetsNeeds(of: e) && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
+                try writer.exclusive { try ensure(&loaded) { $0.needs(for: e) } }
+            }
             let problems = loaded.state.check(e, recorded: recordedType)
             if !problems.isEmpty {
                 if refusals.isEmpty { writer.cancel() }  // nothing will be written: the seqs it assumed no longer hold
@@ -52,9 +55,11 @@ extension LedgerSession {
         // In the batch's order, as one pass over it would find them.
         if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 
+        // Encoded while the writer finishes the rows (the state is final: the rules are done).
+        let projections = try ProjectionRows.changed(in: &loaded.state)
         let newHead = try writer.finish()
         try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
-        try saveProjections(&loaded.state, head: newHead)
+        try saveProjections(projections, head: newHead)
         return (AppendResult(appended: accepted.count, skipped: skipped,
                              firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
     }

@@ -136,7 +136,8 @@ func unit(_ id: String, _ unit: String) -> Event {
             try db.execute(sql: "DELETE FROM projection")
             let session = SQLiteSession(db: db)
             state.markAllDirty()
-            try session.write(Array(state.dirty), of: state)
+            let rows = try ProjectionRows.changed(in: &state)
+            for (ref, body) in zip(rows.refs, rows.bodies) { try session.saveProjection(kind: ref.kind.rawValue, key: ref.key, body: body) }
             var logs = ManagerLogBuilder()
             try session.chunked(since: 0, through: cut, logs: &logs) { _ in }
             try session.writeManagerLogs(logs.logs)
