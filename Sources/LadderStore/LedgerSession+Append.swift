@@ -12,9 +12,12 @@ extension LedgerSession {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
+        let stored = storedContentSoon(ids: events.map(\.id))  // read while the evidence is preloaded
         var loaded = try cached ?? openState(head: head)
         try preloadEvidence(for: events, into: &loaded)
-        let (candidates, inBatch, skipped, duplicates) = try newEvents(events)
+        PhaseTrace.mark("open and preload")
+        let (candidates, inBatch, skipped, duplicates) = try newEvents(events, stored: stored())
+        PhaseTrace.mark("duplicate check (waited for)")
 
         // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
         // large batch (EventRowWriter). Until it is done, every other use of the session goes through it.
@@ -56,10 +59,15 @@ extension LedgerSession {
         if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 
         // Encoded while the writer finishes the rows (the state is final: the rules are done).
+        PhaseTrace.mark("rules")
         let projections = try ProjectionRows.changed(in: &loaded.state)
+        PhaseTrace.mark("projections encoded")
         let newHead = try writer.finish()
+        PhaseTrace.mark("rows written (waited for)")
         try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
+        PhaseTrace.mark("manager logs")
         try saveProjections(projections, head: newHead)
+        PhaseTrace.mark("projections written")
         return (AppendResult(appended: accepted.count, skipped: skipped,
                              firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
     }
@@ -68,9 +76,8 @@ extension LedgerSession {
     /// (an id's first event in the batch, by index), the count of identical re-appends (no-ops), and
     /// the refusals of an id recorded, here or in the log, with other content. The content (a joined
     /// string of the canonical parts) is built only for an id seen before, not for every event.
-    private func newEvents(_ events: [Event]) throws
+    private func newEvents(_ events: [Event], stored: [String: String])
         -> (candidates: [Int], inBatch: [String: Int], skipped: Int, refusals: [(index: Int, refusals: [Refusal])]) {
-        let stored = try storedContent(ids: events.map(\.id))
         var candidates: [Int] = [], inBatch: [String: Int] = [:], skipped = 0
         var refusals: [(index: Int, refusals: [Refusal])] = []
         candidates.reserveCapacity(events.count)

@@ -20,6 +20,10 @@ protocol LedgerSession {
     func type(ofEvent id: String) throws -> EventType?
     /// `LedgerContent.of` for each stored event among `ids`, by id.
     func storedContent(ids: [String]) throws -> [String: String]
+    /// The same, begun now and waited for by the closure returned: a backend with a second connection
+    /// reads it on another thread while this one goes on. (The caller holds the write lock and has
+    /// written nothing yet, so both connections see the same log.)
+    func storedContentSoon(ids: [String]) -> () throws -> [String: String]
     /// Folds events after `since` (through `through`) from their packed columns.
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
@@ -54,6 +58,7 @@ enum RowText {
 extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
+    func storedContentSoon(ids: [String]) -> () throws -> [String: String] { { try storedContent(ids: ids) } }
 
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
@@ -135,6 +140,8 @@ extension LoadedState {
 enum RebuildTuning {
     static let page = setting("LADDER_REPLAY_PAGE") ?? 100_000
     static let prefetchAbove = setting("LADDER_REPLAY_PREFETCH") ?? 20_000
+    /// From how many events an append looks up its ids on a second connection (its cost: ~2 ms to open).
+    static let secondReaderFrom = Int(setting("LADDER_APPEND_SECOND_READER") ?? 5_000)
 
     private static func setting(_ name: String) -> Int64? {
         ProcessInfo.processInfo.environment[name].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }

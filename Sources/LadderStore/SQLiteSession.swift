@@ -8,8 +8,9 @@ import LadderDomain
 /// connection (GRDB's statement cache), the hot insert bound through the C API.
 struct SQLiteSession: LedgerSession {
     let db: Database
-    /// Set for a rebuild: long reads of the log go through a second connection on
-    /// another thread (`EventPrefetch`), which needs the file and its settings.
+    /// Set for a rebuild and an append: long reads go through a second connection on another
+    /// thread (a rebuild's log, `EventPrefetch`; an append's duplicate check), which needs the
+    /// file and its settings.
     var prefetch: (path: String, configuration: Configuration)? = nil
     /// The insert, looked up once per session rather than per event (GRDB's cache hashes the SQL).
     private let prepared = Prepared()
@@ -78,6 +79,16 @@ struct SQLiteSession: LedgerSession {
         }
         sqlite3_reset(h)
         return out
+    }
+
+    /// A large batch's ids are looked up on a second connection (~1 µs each: 0.06 s for 100,000 ids
+    /// in a fresh store, 0.12 s in a store of 1,000,000) while this one preloads the evidence.
+    func storedContentSoon(ids: [String]) -> () throws -> [String: String] {
+        guard let prefetch, ids.count >= RebuildTuning.secondReaderFrom else { return { try storedContent(ids: ids) } }
+        let read = Pending.background {
+            Result { try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { try SQLiteSession(db: $0).storedContent(ids: ids) } }
+        }
+        return { try read.value().get() }
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {

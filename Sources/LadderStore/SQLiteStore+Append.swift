@@ -13,7 +13,7 @@ extension SQLiteStore {
                     // IMMEDIATE takes the write lock up front, so the head read
                     // inside cannot go stale before COMMIT (the single writer).
                     try db.inTransaction(.immediate) {
-                        let session = SQLiteSession(db: db)
+                        let session = SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration))
                         let head = try session.head()
                         result = try session.append(events, expectSeq: expectSeq, recorded: recorded,
                                                     cached: cache.flatMap { $0.head == head ? $0.loaded : nil })

@@ -112,4 +112,24 @@ import LadderDomain
         #expect(try s.append(all, expectSeq: 2, recorded: "r").appended == all.count)
         #expect(try s.verify().ok)
     }
+
+    /// A batch from `RebuildTuning.secondReaderFrom` events on has its ids looked up on a second
+    /// connection: a re-append of it is a no-op, and one event changed under its id is refused.
+    @Test func aLargeBatchsIdsAreCheckedOnASecondConnection() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 2)
+        #expect(all.count >= RebuildTuning.secondReaderFrom)
+        let s = try tempStore()
+        #expect(try s.append(all, expectSeq: 2, recorded: "r").appended == all.count)
+        let again = try s.append(all, expectSeq: nil, recorded: "r")
+        #expect(again.appended == 0 && again.skipped == all.count)
+        var changed = all
+        let i = all.count / 2
+        changed[i] = Event(seq: 0, id: all[i].id, type: .unitRegistered, effective: all[i].effective,
+                           actor: all[0].actor, values: [.text("u-x"), .text("x"), .text("city")])
+        let before = try s.head()
+        let refused = #expect(throws: Refusals.self) { try s.append(changed, expectSeq: nil, recorded: "r") }
+        #expect(refused?.all.map(\.rule) == [.duplicateID])
+        #expect(refused?.all.first?.event == all[i].id)
+        #expect(try s.head() == before)
+    }
 }

@@ -15,10 +15,14 @@ extension Ladder {
 
         mutating func run() throws {
             try perform {
+                PhaseTrace.start()
                 let ledger = try store.open()
                 let events = try parseJSONLines(try readInput(file))
+                PhaseTrace.mark("open, read and parse")
                 let result = try appendShowingProgress(events, to: ledger, expectSeq: expectSeq, json: output.json)
+                PhaseTrace.mark("commit")
                 try ledger.close()
+                PhaseTrace.mark("close")
                 report(result, json: output.json)
                 keepUntilExit(ledger, events)
             }
