@@ -45,7 +45,9 @@ final class EventRowWriter: @unchecked Sendable {
         concurrent = session.writesRowsConcurrently && candidates.count >= Self.concurrentFrom
         guard concurrent else { return }
         try session.prepareInserts()  // here: the writer's thread must not prepare a statement
-        DispatchQueue.global(qos: .userInitiated).async { [self] in run(); finished.signal() }
+        // A thread of its own: it blocks while it waits for the rules, which a worker of the dispatch pool
+        // (the one the projections are encoded on meanwhile) should not.
+        Thread.detachNewThread { [self] in run(); finished.signal() }
     }
 
     /// Runs `body`, which uses the session, while the writer does not.
@@ -135,7 +137,7 @@ final class EventRowWriter: @unchecked Sendable {
         }
     }
 
-    /// Row `r` of the chunk in `rows`, the candidate at `row`'s place in the batch.
+    /// Inserts row `r` of the chunk in `rows`.
     private func insert(_ r: Int, of rows: EventRows, _ bytes: UnsafeBufferPointer<UInt8>, manager: String?) throws {
         let e = events[rows.indexes[r]]
         func column(_ c: EventRows.Column) -> RowText { .bytes(rows.range(r, c)) }

@@ -135,8 +135,9 @@ extension LoadedState {
 
 /// How `replay` goes through the log: events between eviction steps (a page), and
 /// from how many events the log is read on a second connection and thread
-/// (`EventPrefetch`). `LADDER_REPLAY_PAGE` and `LADDER_REPLAY_PREFETCH` override
-/// them (tests use small values to exercise both).
+/// (`EventPrefetch`); and from how many events an append reads its ids on a second
+/// connection. `LADDER_REPLAY_PAGE`, `LADDER_REPLAY_PREFETCH` and
+/// `LADDER_APPEND_SECOND_READER` override them (tests use small values to exercise them).
 enum RebuildTuning {
     static let page = setting("LADDER_REPLAY_PAGE") ?? 100_000
     static let prefetchAbove = setting("LADDER_REPLAY_PREFETCH") ?? 20_000

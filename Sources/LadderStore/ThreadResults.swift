@@ -41,13 +41,11 @@ public func concurrentFill<T>(count: Int, threshold: Int = 512, _ make: @Sendabl
     }
 }
 
-/// A value computed on another thread while the caller goes on (`background`), or only when
-/// asked for (`deferred`: too little work to be worth a thread). `value()` waits for it.
+/// A value computed on another thread while the caller goes on; `value()` waits for it.
 /// A value never asked for is left to finish; it touches nothing but what it captured.
 final class Pending<T: Sendable>: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private var result: T?
-    private var work: (@Sendable () -> T)?
 
     static func background(_ work: @escaping @Sendable () -> T) -> Pending {
         let p = Pending()
@@ -55,14 +53,7 @@ final class Pending<T: Sendable>: @unchecked Sendable {
         return p
     }
 
-    static func deferred(_ work: @escaping @Sendable () -> T) -> Pending {
-        let p = Pending()
-        p.work = work
-        return p
-    }
-
     func value() -> T {
-        if let work { result = work(); self.work = nil; return result! }
         ready.wait()
         ready.signal()  // a second call does not wait forever
         return result!
