@@ -28,8 +28,8 @@ final class EventRowWriter: @unchecked Sendable {
     private let concurrent: Bool
     private var joined = false  // the caller's thread only
 
-    /// Rows computed at a time: their bytes stay in the cache until they are inserted.
-    static let chunk = 1_024
+    /// Rows computed at a time, and chunks computed ahead of the inserts at most (~2.5 MB).
+    static let chunk = 1_024, ahead = 8
     /// From this many events on, on a second thread (where the backend allows it).
     static let concurrentFrom = 512
     /// Accepted candidates a waiting writer is woken for.
@@ -77,6 +77,12 @@ final class EventRowWriter: @unchecked Sendable {
         join()
     }
 
+    private var isCancelled: Bool {
+        progress.lock()
+        defer { progress.unlock() }
+        return cancelled
+    }
+
     private func tell(_ change: () -> Void) {
         progress.lock()
         change()
@@ -90,50 +96,70 @@ final class EventRowWriter: @unchecked Sendable {
         joined = true
     }
 
-    /// The managers of the accepted candidates from `start` (up to `end`), once there are some;
-    /// nil when the batch is cancelled. A writer ahead of the rules waits for a run of them, not
-    /// for each one: a thread woken per event would cost more than the insert.
+    /// The managers of the accepted candidates from `start` up to `end` (none yet: empty), or nil
+    /// when the batch is cancelled. With `wait`, a writer with nothing else to do waits for a run of
+    /// them, not for each one: a thread woken per event would cost more than the insert.
     /// (A copy: a slice would share the array's storage, and `accept` would copy the whole array to append.)
-    private func accepted(from start: Int, upTo end: Int) -> [String?]? {
+    private func accepted(from start: Int, upTo end: Int, wait: Bool) -> [String?]? {
         progress.lock()
         defer { progress.unlock() }
-        if !cancelled && managers.count <= start && !allAccepted {
+        if wait && !cancelled && managers.count <= start && !allAccepted {
             wakeAt = min(end, start + Self.wakeAfter)
             while !cancelled && managers.count < wakeAt && !allAccepted { progress.wait() }
             wakeAt = -1
         }
-        if cancelled || managers.count <= start { return nil }
-        return Array(managers[start..<min(end, managers.count)])
+        if cancelled { return nil }
+        return managers.count <= start ? [] : Array(managers[start..<min(end, managers.count)])
     }
 
+    /// Computes rows up to `ahead` chunks beyond those inserted, and inserts them as far as the
+    /// rules have accepted, the oldest chunk first; waits only when there is nothing to compute.
+    /// (A writer started before the duplicate check computes rows while this thread reads.)
     private func run() {
-        var rows = EventRows()
-        var k = 0
+        var ready: [EventRows] = []  // computed, not yet all inserted, in order
+        var computed = 0, inserted = 0
+        var prev = head.hash
         do {
-            while k < candidates.count {
-                let end = min(candidates.count, k + Self.chunk)
-                rows.compute(events, candidates[k..<end], firstSeq: head.seq + 1 + Int64(k), prev: lastHash, recorded: recorded)
-                var written = k
-                while written < end {
-                    guard let managers = accepted(from: written, upTo: end) else { return }
-                    for turn in stride(from: 0, to: managers.count, by: Self.turnRows) {
-                        try turns.writer {
-                            try rows.bytes.withUnsafeBufferPointer { bytes in
-                                for j in turn..<min(managers.count, turn + Self.turnRows) {
-                                    try insert(written + j - k, of: rows, bytes, manager: managers[j])
-                                }
-                            }
-                        }
+            while inserted < candidates.count {
+                let canCompute = computed < candidates.count && ready.count < Self.ahead
+                if let chunk = ready.first, let managers = accepted(from: inserted, upTo: chunk.end, wait: !canCompute) {
+                    if !managers.isEmpty {
+                        try insert(managers, from: inserted, of: chunk)
+                        inserted += managers.count
+                        if inserted == chunk.end { ready.removeFirst() }
+                        continue
                     }
-                    written += managers.count
+                } else if !ready.isEmpty {
+                    return  // cancelled
                 }
-                lastHash = rows.hash(of: end - k - 1)
-                k = end
+                guard canCompute else { continue }
+                if isCancelled { return }
+                var rows = EventRows()
+                let end = min(candidates.count, computed + Self.chunk)
+                rows.compute(events, candidates[computed..<end], first: computed, firstSeq: head.seq + 1 + Int64(computed),
+                             prev: prev, recorded: recorded)
+                prev = rows.hash(of: end - computed - 1)
+                computed = end
+                ready.append(rows)
             }
+            lastHash = prev
         } catch {
             progress.lock()
             failure = error
             progress.unlock()
+        }
+    }
+
+    /// Inserts the rows of `chunk` from the candidate at `start`, with these managers, in turns at the session.
+    private func insert(_ managers: [String?], from start: Int, of chunk: EventRows) throws {
+        for turn in stride(from: 0, to: managers.count, by: Self.turnRows) {
+            try turns.writer {
+                try chunk.bytes.withUnsafeBufferPointer { bytes in
+                    for j in turn..<min(managers.count, turn + Self.turnRows) {
+                        try insert(start + j - chunk.first, of: chunk, bytes, manager: managers[j])
+                    }
+                }
+            }
         }
     }
 
@@ -194,8 +220,10 @@ struct EventRows {
     private(set) var bytes: [UInt8] = []
     /// Where each column ends in `bytes`, four per row; each starts where the one before it ends.
     private var ends: [Int] = []
-    /// The events' places in their batch, the first row's seq, and the hash before it.
+    /// The events' places in their batch, the first row's place among the candidates and the place after
+    /// the last, the first row's seq, and the hash before it.
     private(set) var indexes: [Int] = []
+    private(set) var first = 0, end = 0
     private(set) var firstSeq: Int64 = 0
     private(set) var prev = ""
     private var body: [UInt8] = []  // prev ‖ body, hashed in one update
@@ -206,9 +234,9 @@ struct EventRows {
     }
     func hash(of row: Int) -> String { String(decoding: bytes[range(row, .hash)], as: UTF8.self) }
 
-    /// Replaces the rows by those of `events[indexes]`, the first at `firstSeq` after `prev`.
-    mutating func compute(_ events: [Event], _ indexes: ArraySlice<Int>, firstSeq: Int64, prev: String, recorded: String) {
-        (self.indexes, self.firstSeq, self.prev) = (Array(indexes), firstSeq, prev)
+    /// Replaces the rows by those of `events[indexes]`, candidates `first…`, the first at `firstSeq` after `prev`.
+    mutating func compute(_ events: [Event], _ indexes: ArraySlice<Int>, first: Int, firstSeq: Int64, prev: String, recorded: String) {
+        (self.indexes, self.first, self.end, self.firstSeq, self.prev) = (Array(indexes), first, first + indexes.count, firstSeq, prev)
         bytes.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(indexes.count * 320)

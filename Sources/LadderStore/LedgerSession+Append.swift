@@ -13,18 +13,24 @@ extension LedgerSession {
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
         let stored = storedContentSoon(ids: events.map(\.id))  // read while the evidence is preloaded
+        // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
+        // large batch (EventRowWriter). It starts now, on every event, as if none were recorded already (the
+        // usual batch), computing rows while this thread preloads; it touches the session only once an event
+        // is accepted, and from then on every other use of the session goes through it.
+        var writer = try EventRowWriter(events, candidates: Array(events.indices), after: head, recorded: recorded, session: self)
+        defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
         var loaded = try cached ?? openState(head: head)
         try preloadEvidence(for: events, into: &loaded)
         PhaseTrace.mark("open and preload")
         let (candidates, inBatch, skipped, duplicates) = try newEvents(events, stored: stored())
         PhaseTrace.mark("duplicate check (waited for)")
-
-        // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
-        // large batch (EventRowWriter). Until it is done, every other use of the session goes through it.
-        let writer = try EventRowWriter(events, candidates: candidates, after: head, recorded: recorded, session: self)
-        defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
+        if candidates.count < events.count {  // some are recorded already: the seqs differ, the writer starts again
+            writer.cancel()
+            if duplicates.isEmpty {  // (else the batch is refused: nothing will be written)
+                writer = try EventRowWriter(events, candidates: candidates, after: head, recorded: recorded, session: self)
+            }
+        }
         var refusals = duplicates
-        if !refusals.isEmpty { writer.cancel() }
         var accepted: [(seq: Int64, manager: String?)] = []
         accepted.reserveCapacity(candidates.count)
         var acceptedAt = [Bool](repeating: false, count: events.count)

@@ -93,6 +93,21 @@ import LadderDomain
         #expect(try reopened.verify().ok)
     }
 
+    /// A large batch whose first events are recorded already (skipped): the writer, started on every event,
+    /// starts again on the rest, whose seqs follow the log's head.
+    @Test func aLargeBatchPartlyRecordedWritesTheRest() throws {
+        let all = LargeBatchTests.province, part = all.count / 3
+        let s = try tempStore(), small = try tempStore()
+        _ = try s.append(Array(all[..<part]), expectSeq: 2, recorded: "r")
+        let r = try s.append(all, expectSeq: Int64(part) + 2, recorded: "r")
+        #expect(r.appended == all.count - part && r.skipped == part)
+        for start in stride(from: 0, to: all.count, by: 300) {
+            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "r")
+        }
+        #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(small))
+        #expect(try s.verify().ok)
+    }
+
     /// An insert that fails on the writer's thread (here a trigger of the test's, raising at one seq past
     /// the first chunk) fails the append with the store's error, writes nothing, and leaves the store usable.
     @Test func anInsertFailingOnTheWritersThreadWritesNothing() throws {
