@@ -28,8 +28,9 @@ final class EventRowWriter: @unchecked Sendable {
     private let concurrent: Bool
     private var joined = false  // the caller's thread only
 
-    /// Rows computed at a time, and chunks computed ahead of the inserts at most (~2.5 MB).
-    static let chunk = 1_024, ahead = 8
+    /// Rows computed at a time, and chunks computed ahead of the inserts at most (~16 MB): enough for
+    /// the writer to keep busy while this thread preloads and checks for duplicates.
+    static let chunk = 1_024, ahead = 48
     /// From this many events on, on a second thread (where the backend allows it).
     static let concurrentFrom = 512
     /// Accepted candidates a waiting writer is woken for.
