@@ -88,7 +88,9 @@ struct SQLiteSession: LedgerSession {
         let read = Pending.background {
             Result { try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { try SQLiteSession(db: $0).storedContent(ids: ids) } }
         }
-        return { try read.value().get() }
+        // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
+        // the same lookups on this connection give the same answer.
+        return { try (try? read.value().get()) ?? storedContent(ids: ids) }
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
