@@ -7,10 +7,11 @@ import LadderDomain
 /// waits for the rules (an application's or a void's manager is read from the state).
 ///
 /// A large batch on a backend that allows it (`LedgerSession.writesRowsConcurrently`) is written
-/// on a second thread, chunk by chunk, a few rows behind the rules on this one: the rows of a
-/// chunk computed, then inserted as far as the rules have accepted. The session is then shared:
-/// every other use of it while the writer runs goes through `exclusive`. Otherwise the rows
-/// are computed and inserted by `finish`, after the rules, on the caller's thread.
+/// on a second thread: rows computed a chunk at a time, up to `ahead` chunks beyond those inserted,
+/// and inserted as far as the rules on this thread have accepted. The writer uses the session only
+/// once an event is accepted; from then on the session is shared, one thread at a time, and every
+/// other use of it goes through `exclusive`. Otherwise the rows are computed and inserted by
+/// `finish`, after the rules, on the caller's thread.
 final class EventRowWriter: @unchecked Sendable {
     private let events: [Event], candidates: [Int], head: Head, recorded: String
     private let session: any LedgerSession

@@ -64,8 +64,8 @@ extension LedgerSession {
         // In the batch's order, as one pass over it would find them.
         if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 
-        // Encoded while the writer finishes the rows (the state is final: the rules are done).
         PhaseTrace.mark("rules")
+        // Encoded while the writer finishes the rows (the state is final: the rules are done).
         let projections = try ProjectionRows.changed(in: &loaded.state)
         PhaseTrace.mark("projections encoded")
         let newHead = try writer.finish()
