@@ -26,14 +26,9 @@ extension LedgerState {
         return out
     }
 
-    /// Whether every need of `e` is met: the append's check before each event, which in the common
-    /// case (a batch's evidence preloaded) finds everything here without building a set.
-    public func meetsNeeds(of e: Event) -> Bool {
-        forEachNeed(of: e) { state, need in state.has(need) }
-    }
-
     /// Whether every need of `e` is met or was looked up already (and found absent): whether loading
-    /// what `e` needs would read nothing.
+    /// what `e` needs would read nothing. The append's check before each event, which in the common
+    /// case (a batch's evidence preloaded) finds everything here without building a set.
     public func meetsNeeds(of e: Event, lookedUp: Set<Need>) -> Bool {
         forEachNeed(of: e) { state, need in state.has(need) || lookedUp.contains(need) }
     }

@@ -124,22 +124,20 @@ final class EventRowWriter: @unchecked Sendable {
         do {
             while inserted < candidates.count {
                 let canCompute = computed < candidates.count && ready.count < Self.ahead
-                if let chunk = ready.first, let managers = accepted(from: inserted, upTo: chunk.end, wait: !canCompute) {
+                if let chunk = ready.first {
+                    guard let managers = accepted(from: inserted, upTo: chunk.end, wait: !canCompute) else { return }  // cancelled
                     if !managers.isEmpty {
                         try insert(managers, from: inserted, of: chunk)
                         inserted += managers.count
                         if inserted == chunk.end { ready.removeFirst() }
                         continue
                     }
-                } else if !ready.isEmpty {
-                    return  // cancelled
                 }
                 guard canCompute else { continue }
                 if isCancelled { return }
-                var rows = EventRows()
                 let end = min(candidates.count, computed + Self.chunk)
-                rows.compute(events, candidates[computed..<end], first: computed, firstSeq: head.seq + 1 + Int64(computed),
-                             prev: prev, recorded: recorded)
+                let rows = EventRows(events, candidates[computed..<end], first: computed, firstSeq: head.seq + 1 + Int64(computed),
+                                     prev: prev, recorded: recorded)
                 prev = rows.hash(of: end - computed - 1)
                 computed = end
                 ready.append(rows)
@@ -224,11 +222,10 @@ struct EventRows {
     private var ends: [Int] = []
     /// The events' places in their batch, the first row's place among the candidates and the place after
     /// the last, the first row's seq, and the hash before it.
-    private(set) var indexes: [Int] = []
-    private(set) var first = 0, end = 0
-    private(set) var firstSeq: Int64 = 0
-    private(set) var prev = ""
-    private var body: [UInt8] = []  // prev ‖ body, hashed in one update
+    let indexes: [Int]
+    let first: Int, end: Int
+    let firstSeq: Int64
+    let prev: String
 
     func range(_ row: Int, _ c: Column) -> Range<Int> {
         let i = row * 4 + c.rawValue
@@ -236,13 +233,12 @@ struct EventRows {
     }
     func hash(of row: Int) -> String { String(decoding: bytes[range(row, .hash)], as: UTF8.self) }
 
-    /// Replaces the rows by those of `events[indexes]`, candidates `first…`, the first at `firstSeq` after `prev`.
-    mutating func compute(_ events: [Event], _ indexes: ArraySlice<Int>, first: Int, firstSeq: Int64, prev: String, recorded: String) {
+    /// The rows of `events[indexes]`, candidates `first…`, the first at `firstSeq` after `prev`.
+    init(_ events: [Event], _ indexes: ArraySlice<Int>, first: Int, firstSeq: Int64, prev: String, recorded: String) {
         (self.indexes, self.first, self.end, self.firstSeq, self.prev) = (Array(indexes), first, first + indexes.count, firstSeq, prev)
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(indexes.count * 320)
         ends.reserveCapacity(indexes.count * 4)
+        var body: [UInt8] = []  // prev ‖ body, hashed in one update
         body.reserveCapacity(1024)
         var seq = firstSeq
         for (k, i) in indexes.enumerated() {

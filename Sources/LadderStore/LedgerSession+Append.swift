@@ -45,7 +45,7 @@ extension LedgerSession {
             var e = events[index]
             e.seq = next
             // The session is taken only to read (a manager the batch enrols was looked up by the preload).
-            if !loaded.complete && !loaded.state.meetsNeeds(of: e) && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
+            if !loaded.complete && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
                 try writer.exclusive { try ensure(&loaded) { $0.needs(for: e) } }
             }
             let problems = loaded.state.check(e, recorded: recordedType)

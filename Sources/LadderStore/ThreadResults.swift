@@ -16,14 +16,12 @@ final class ThreadResults<T>: @unchecked Sendable {
 /// (Public for the CLI's parse of JSON Lines, which splits its work the same way.)
 public func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ transform: @Sendable (S) throws -> T) throws -> [T] {
     guard items.count >= threshold else { return try items.map(transform) }
-    let parts = ProcessInfo.processInfo.activeProcessorCount, size = (items.count + parts - 1) / parts
-    let runs = ThreadResults<[T]>(count: parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { p in
-        runs.set(p, Result { try items[min(items.count, p * size)..<min(items.count, (p + 1) * size)].map(transform) })
-    }
+    let parts = runsPerCore(items.count, threshold: threshold)
+    let runs = ThreadResults<[T]>(count: parts.count)
+    DispatchQueue.concurrentPerform(iterations: parts.count) { p in runs.set(p, Result { try items[parts[p]].map(transform) }) }
     var out: [T] = []
     out.reserveCapacity(items.count)
-    for p in 0..<parts { out += try runs.get(p) }
+    for p in parts.indices { out += try runs.get(p) }
     return out
 }
 
@@ -32,13 +30,19 @@ public func concurrentMap<S: Sendable, T>(_ items: [S], threshold: Int = 512, _ 
 /// indexes are cut into one run per core as `concurrentMap` cuts them.
 public func concurrentFill<T>(count: Int, threshold: Int = 512, _ make: @Sendable (Int) -> T) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-        let parts = count >= threshold ? ProcessInfo.processInfo.activeProcessorCount : 1, size = (count + parts - 1) / parts
+        let parts = runsPerCore(count, threshold: threshold)
         nonisolated(unsafe) let slots = buffer  // each run writes its own range only
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            for i in min(count, p * size)..<min(count, (p + 1) * size) { (slots.baseAddress! + i).initialize(to: make(i)) }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+            for i in parts[p] { (slots.baseAddress! + i).initialize(to: make(i)) }
         }
         initialized = count
     }
+}
+
+/// `0..<count` cut into one run per core, or a single run under `threshold`.
+private func runsPerCore(_ count: Int, threshold: Int) -> [Range<Int>] {
+    let parts = count >= threshold ? ProcessInfo.processInfo.activeProcessorCount : 1, size = (count + parts - 1) / parts
+    return (0..<parts).map { min(count, $0 * size)..<min(count, ($0 + 1) * size) }
 }
 
 /// A value computed on another thread while the caller goes on; `value()` waits for it.
