@@ -134,6 +134,11 @@ public struct ProvinceDemo {
                      [.object(policy.json)], id: "policy-\(year)")
     }
 
+    /// A rating's id is its month, then its manager: a month's ratings come in together, and ids that sort
+    /// by time add to the end of the log's id index, where manager-first ids (`rate-M-00017-2026-01`) land
+    /// on nearly every page of it in each month's batch (docs/ids.md).
+    static func ratingID(_ m: String, _ month: String) -> String { "rate-\(month)-\(m)" }
+
     mutating func evidence(_ p: Period) -> [(String, [Event])] {
         let active = state.managers.values.filter(\.isActive).map(\.manager).sorted()
         var ratings: [Event] = []
@@ -143,14 +148,14 @@ public struct ProvinceDemo {
                 let q = quality[m]!, r = rng.unit()
                 let rating = r < 0.1 + 0.45 * q ? "A" : r < 0.8 + 0.15 * q ? "B" : r < 0.97 ? "C" : "D"
                 let by = rng.chance(0.1) ? Actor(id: state.managers[m]!.superior, role: .superior) : ProvinceDemo.perf
-                ratings.append(event(.performanceRated, day, by, [t(m), t(month.description), t(rating)], id: "rate-\(m)-\(month)"))
+                ratings.append(event(.performanceRated, day, by, [t(m), t(month.description), t(rating)], id: ProvinceDemo.ratingID(m, month.description)))
             }
         }
         // A rating entered for the wrong person: voided and entered again.
         if let wrong = ratings.first(where: { _ in rng.chance(0.002) }) ?? ratings.first {
             let m = wrong.str("manager"), month = wrong.str("month")
             ratings.append(event(.eventVoided, p.lastDay, ProvinceDemo.hr, [t(wrong.id), t("录入错误: 评级录入到了其他客户经理名下")]))
-            ratings.append(event(.performanceRated, p.lastDay, ProvinceDemo.perf, [t(m), t(month), t("B")], id: "rate-\(m)-\(month)-fix"))
+            ratings.append(event(.performanceRated, p.lastDay, ProvinceDemo.perf, [t(m), t(month), t("B")], id: ProvinceDemo.ratingID(m, month) + "-fix"))
         }
         var results: [Event] = []
         for m in active {

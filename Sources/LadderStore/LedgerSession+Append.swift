@@ -12,7 +12,9 @@ extension LedgerSession {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        let stored = storedContentSoon(ids: events.map(\.id))  // read while the evidence is preloaded
+        // Read while the evidence is preloaded: the duplicate check's rows, then the lists the batch will extend.
+        let ahead = readAhead(ids: events.map(\.id))
+        defer { ahead.readLogs(of: []) }  // the reader waits for the managers' names, on every path (the first names count)
         // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
         // large batch (EventRowWriter). It starts now, on every event, as if none were recorded already (the
         // usual batch), computing rows while this thread preloads; it touches the session only once an event
@@ -20,9 +22,9 @@ extension LedgerSession {
         var writer = try EventRowWriter(events, candidates: Array(events.indices), after: head, recorded: recorded, session: self)
         defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
         var loaded = try cached ?? openState(head: head)
-        try preloadEvidence(for: events, into: &loaded)
+        ahead.readLogs(of: try preloadEvidence(for: events, into: &loaded))
         PhaseTrace.mark("open and preload")
-        let (candidates, inBatch, skipped, duplicates) = try newEvents(events, stored: stored())
+        let (candidates, inBatch, skipped, duplicates) = try newEvents(events, stored: ahead.storedContent())
         PhaseTrace.mark("duplicate check (waited for)")
         if candidates.count < events.count {  // some are recorded already: the seqs differ, the writer starts again
             writer.cancel()
@@ -70,6 +72,7 @@ extension LedgerSession {
         PhaseTrace.mark("projections encoded")
         let newHead = try writer.finish()
         PhaseTrace.mark("rows written (waited for)")
+        for (m, list) in ahead.managerLogs() where loaded.managerLogs[m] == nil { loaded.managerLogs[m] = list }
         try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
         PhaseTrace.mark("manager logs")
         try saveProjections(projections, head: newHead)

@@ -26,6 +26,15 @@ extension LedgerSession {
         try writeManagerLogs(touched, of: cache)
     }
 
+    /// The lists of these managers, an empty one for each the store has no list of.
+    func managerLogs(of managers: Set<String>) throws -> [String: SeqList] {
+        var out: [String: SeqList] = [:]
+        out.reserveCapacity(managers.count)
+        try projections(kind: ManagerLogs.kind, keys: Array(managers)) { key, body in out[key] = try SeqList(row: [UInt8](body)) }
+        for m in managers where out[m] == nil { out[m] = SeqList() }
+        return out
+    }
+
     /// Writes the lists of these managers, in key order.
     func writeManagerLogs(_ managers: some Collection<String>, of logs: [String: SeqList]) throws {
         for m in managers.sorted() { try saveProjection(kind: ManagerLogs.kind, key: m, body: Data(logs[m]!.row)) }

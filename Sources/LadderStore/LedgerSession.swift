@@ -20,10 +20,12 @@ protocol LedgerSession {
     func type(ofEvent id: String) throws -> EventType?
     /// `LedgerContent.of` for each stored event among `ids`, by id.
     func storedContent(ids: [String]) throws -> [String: String]
-    /// The same, begun now and waited for by the closure returned: a backend with a second connection
-    /// reads it on another thread while this one goes on. (The caller holds the write lock and has
-    /// written nothing yet, so both connections see the same log.)
-    func storedContentSoon(ids: [String]) -> () throws -> [String: String]
+    /// What an append reads before it writes: the duplicate check's `storedContent(ids:)`, then the lists
+    /// of seqs (`ManagerLogs`) of the managers handed to `ReadAhead.readLogs`. A backend with a second
+    /// connection reads them on another thread while this one goes on (the caller holds the write lock and
+    /// has written nothing yet, so both connections see the same log); one without reads the content when
+    /// asked for, and leaves the lists to `extendManagerLogs`.
+    func readAhead(ids: [String]) -> ReadAhead
     /// Folds events after `since` (through `through`) from their packed columns.
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
@@ -47,6 +49,17 @@ protocol LedgerSession {
     func projectionKeys(_ visit: (String, String) throws -> Void) throws
 }
 
+/// `LedgerSession.readAhead`'s two answers, each waited for when asked for. The lists are read once the
+/// caller names the managers (`readLogs`, which it must call on every path: the reader waits for it);
+/// `managerLogs` then holds a list (empty when the store has none) for each it looked up, and may leave any out.
+struct ReadAhead {
+    let storedContent: () throws -> [String: String]
+    let managers = Pending<Set<String>>()
+    var managerLogs: () -> [String: SeqList] = { [:] }
+
+    func readLogs(of managers: Set<String>) { self.managers.fulfil(managers) }
+}
+
 /// One text column of an event row as an append hands it over: a string, a range of the bytes
 /// the append built its rows in, or null.
 enum RowText {
@@ -58,7 +71,7 @@ enum RowText {
 extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
-    func storedContentSoon(ids: [String]) -> () throws -> [String: String] { { try storedContent(ids: ids) } }
+    func readAhead(ids: [String]) -> ReadAhead { ReadAhead(storedContent: { try storedContent(ids: ids) }) }
 
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {

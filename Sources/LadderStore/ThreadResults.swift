@@ -51,15 +51,29 @@ final class Pending<T: Sendable>: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private var result: T?
 
+    private let lock = NSLock()
+
     static func background(_ work: @escaping @Sendable () -> T) -> Pending {
         let p = Pending()
-        DispatchQueue.global(qos: .userInitiated).async { p.result = work(); p.ready.signal() }
+        DispatchQueue.global(qos: .userInitiated).async { p.fulfil(work()) }
         return p
+    }
+
+    /// Sets the value and wakes whoever waits; the first value set is kept (a job that fails
+    /// part-way fulfils what it did not reach, and may not know which).
+    func fulfil(_ value: T) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard result == nil else { return }
+        result = value
+        ready.signal()
     }
 
     func value() -> T {
         ready.wait()
         ready.signal()  // a second call does not wait forever
+        lock.lock()
+        defer { lock.unlock() }
         return result!
     }
 }

@@ -147,4 +147,30 @@ import LadderDomain
         #expect(refused?.all.first?.event == all[i].id)
         #expect(try s.head() == before)
     }
+
+    /// The managers' lists of seqs a large batch extends are read on the second connection while the
+    /// evidence is preloaded: onto a store opened anew (nothing cached), each list keeps the seqs the
+    /// store held and gains the batch's, as small batches give them.
+    @Test func aLargeBatchExtendsTheListsReadOnASecondConnection() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
+        #expect(all.count - half >= RebuildTuning.secondReaderFrom)
+        let first = try tempStore(), small = try tempStore()
+        _ = try first.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
+        let reopened = try SQLiteStore(path: first.path)
+        #expect(try reopened.append(Array(all[half...]), expectSeq: Int64(half) + 2, recorded: "r").appended == all.count - half)
+        for start in stride(from: 0, to: all.count, by: 2_000) {
+            _ = try small.append(Array(all[start..<min(all.count, start + 2_000)]), expectSeq: nil, recorded: "r")
+        }
+        let lists = { (s: SQLiteStore) in
+            try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
+        }
+        let got = try lists(reopened)
+        let want = try lists(small)
+        #expect(got.count > 100 && got == want)
+        // And each list is its manager's events in the log.
+        var byManager: [String: [Int64]] = [:]
+        try reopened.scan(since: 0, through: nil, manager: nil) { e in if let m = e.manager { byManager[m, default: []].append(e.seq) } }
+        let m = try #require(byManager.keys.sorted().last)
+        #expect(try reopened.db.read { try SQLiteSession(db: $0).managerSeqs(m) } == byManager[m])
+    }
 }
