@@ -54,8 +54,8 @@ protocol LedgerSession {
 /// `managerLogs` then holds a list (empty when the store has none) for each it looked up, and may leave any out.
 struct ReadAhead {
     let storedContent: () throws -> [String: String]
-    let managers = Pending<Set<String>>()
     var managerLogs: () -> [String: SeqList] = { [:] }
+    var managers = Pending<Set<String>>()
 
     func readLogs(of managers: Set<String>) { self.managers.fulfil(managers) }
 }

@@ -82,27 +82,26 @@ struct SQLiteSession: LedgerSession {
     }
 
     /// A large batch's ids are looked up on a second connection (~1 µs each: 0.06 s for 100,000 ids
-    /// in a fresh store, 0.12 s in a store of 1,000,000) while this one preloads the evidence.
+    /// in a fresh store, 0.12 s in a store of 1,000,000) while this one preloads the evidence; then the
+    /// lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
     func readAhead(ids: [String]) -> ReadAhead {
         guard let prefetch, ids.count >= RebuildTuning.secondReaderFrom else { return ReadAhead(storedContent: { try storedContent(ids: ids) }) }
-        let stored = Pending<[String: String]?>(), logs = Pending<[String: SeqList]>()
-        // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
-        // the same lookups on this connection give the same answer, and `extendManagerLogs` reads the lists.
-        var ahead = ReadAhead(storedContent: { try stored.value() ?? storedContent(ids: ids) })
-        ahead.managerLogs = { logs.value() }
-        let managers = ahead.managers
+        let stored = Pending<[String: String]?>(), managers = Pending<Set<String>>(), logs = Pending<[String: SeqList]>()
         DispatchQueue.global(qos: .userInitiated).async {
+            var lists: [String: SeqList] = [:]
             do {
                 try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { db in
                     let second = SQLiteSession(db: db)
-                    stored.fulfil(try? second.storedContent(ids: ids))
-                    logs.fulfil((try? second.managerLogs(of: managers.value())) ?? [:])
+                    stored.fulfil(try? second.storedContent(ids: ids))  // the duplicate check needs it first
+                    lists = (try? second.managerLogs(of: managers.value())) ?? [:]
                 }
             } catch {}
-            stored.fulfil(nil)
-            logs.fulfil([:])
+            stored.fulfil(nil)  // (if it could not open)
+            logs.fulfil(lists)  // the connection closed: the append's commit is never held back by its read
         }
-        return ahead
+        // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
+        // the same lookups on this connection give the same answer, and `extendManagerLogs` reads the lists.
+        return ReadAhead(storedContent: { try stored.value() ?? storedContent(ids: ids) }, managerLogs: { logs.value() }, managers: managers)
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
