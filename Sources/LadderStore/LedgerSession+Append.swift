@@ -12,8 +12,8 @@ extension LedgerSession {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        // Read while the evidence is preloaded: the duplicate check's rows, then the lists the batch will extend.
-        let ahead = readAhead(ids: events.map(\.id))
+        // Read while the evidence is preloaded: the duplicate check, then the lists the batch will extend.
+        let ahead = readAhead(events)
         defer { ahead.readLogs(of: []) }  // the reader waits for the managers' names, on every path (the first names count)
         // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
         // large batch (EventRowWriter). It starts now, on every event, as if none were recorded already (the
@@ -24,7 +24,7 @@ extension LedgerSession {
         var loaded = try cached ?? openState(head: head)
         ahead.readLogs(of: try preloadEvidence(for: events, into: &loaded))
         PhaseTrace.mark("open and preload")
-        let (candidates, inBatch, skipped, duplicates) = try newEvents(events, stored: ahead.storedContent())
+        let (candidates, inBatch, skipped, duplicates) = try ahead.duplicateCheck().parts
         PhaseTrace.mark("duplicate check (waited for)")
         if candidates.count < events.count {  // some are recorded already: the seqs differ, the writer starts again
             writer.cancel()
@@ -79,33 +79,5 @@ extension LedgerSession {
         PhaseTrace.mark("projections written")
         return (AppendResult(appended: accepted.count, skipped: skipped,
                              firstSeq: accepted.isEmpty ? nil : head.seq + 1, head: newHead), loaded)
-    }
-
-    /// The duplicate check, which reads ids and content only: the events not yet recorded, in order
-    /// (an id's first event in the batch, by index), the count of identical re-appends (no-ops), and
-    /// the refusals of an id recorded, here or in the log, with other content. The content (a joined
-    /// string of the canonical parts) is built only for an id seen before, not for every event.
-    private func newEvents(_ events: [Event], stored: [String: String])
-        -> (candidates: [Int], inBatch: [String: Int], skipped: Int, refusals: [(index: Int, refusals: [Refusal])]) {
-        var candidates: [Int] = [], inBatch: [String: Int] = [:], skipped = 0
-        var refusals: [(index: Int, refusals: [Refusal])] = []
-        candidates.reserveCapacity(events.count)
-        inBatch.reserveCapacity(events.count)
-        func content(_ i: Int) -> String {
-            let e = events[i]
-            return LedgerContent.of(e.type.rawValue, e.effective.description, e.actor.id, e.actor.role.rawValue, e.dataCanonical)
-        }
-        for (index, e) in events.enumerated() {
-            if let prior = inBatch[e.id].map(content) ?? stored[e.id] {
-                if prior == content(index) { skipped += 1 } else {
-                    refusals.append((index, [Refusal(.duplicateID, event: e.id, field: "id",
-                                                     "an event with this id is already recorded with other content; choose a new id")]))
-                }
-                continue
-            }
-            inBatch[e.id] = index
-            candidates.append(index)
-        }
-        return (candidates, inBatch, skipped, refusals)
     }
 }

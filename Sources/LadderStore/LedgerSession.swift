@@ -20,12 +20,12 @@ protocol LedgerSession {
     func type(ofEvent id: String) throws -> EventType?
     /// `LedgerContent.of` for each stored event among `ids`, by id.
     func storedContent(ids: [String]) throws -> [String: String]
-    /// What an append reads before it writes: the duplicate check's `storedContent(ids:)`, then the lists
-    /// of seqs (`ManagerLogs`) of the managers handed to `ReadAhead.readLogs`. A backend with a second
-    /// connection reads them on another thread while this one goes on (the caller holds the write lock and
-    /// has written nothing yet, so both connections see the same log); one without reads the content when
-    /// asked for, and leaves the lists to `extendManagerLogs`.
-    func readAhead(ids: [String]) -> ReadAhead
+    /// What an append reads before it writes: the duplicate check (`storedContent(ids:)` of the batch's
+    /// ids, then `DuplicateCheck`), then the lists of seqs (`ManagerLogs`) of the managers handed to
+    /// `ReadAhead.readLogs`. A backend with a second connection does all this on another thread while this
+    /// one goes on (the caller holds the write lock and has written nothing yet, so both connections see the
+    /// same log); one without runs the check when asked for, and leaves the lists to `extendManagerLogs`.
+    func readAhead(_ events: [Event]) -> ReadAhead
     /// Folds events after `since` (through `through`) from their packed columns.
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
@@ -53,7 +53,7 @@ protocol LedgerSession {
 /// caller names the managers (`readLogs`, which it must call on every path: the reader waits for it);
 /// `managerLogs` then holds a list (empty when the store has none) for each it looked up, and may leave any out.
 struct ReadAhead {
-    let storedContent: () throws -> [String: String]
+    let duplicateCheck: () throws -> DuplicateCheck
     var managerLogs: () -> [String: SeqList] = { [:] }
     var managers = Pending<Set<String>>()
 
@@ -71,7 +71,9 @@ enum RowText {
 extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
-    func readAhead(ids: [String]) -> ReadAhead { ReadAhead(storedContent: { try storedContent(ids: ids) }) }
+    func readAhead(_ events: [Event]) -> ReadAhead {
+        ReadAhead(duplicateCheck: { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) })
+    }
 
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {

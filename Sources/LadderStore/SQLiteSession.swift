@@ -82,26 +82,29 @@ struct SQLiteSession: LedgerSession {
     }
 
     /// A large batch's ids are looked up on a second connection (~1 µs each: 0.06 s for 100,000 ids
-    /// in a fresh store, 0.12 s in a store of 1,000,000) while this one preloads the evidence; then the
-    /// lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
-    func readAhead(ids: [String]) -> ReadAhead {
-        guard let prefetch, ids.count >= RebuildTuning.secondReaderFrom else { return ReadAhead(storedContent: { try storedContent(ids: ids) }) }
-        let stored = Pending<[String: String]?>(), managers = Pending<Set<String>>(), logs = Pending<[String: SeqList]>()
+    /// in a fresh store, 0.12 s in a store of 1,000,000) and checked there while this one preloads the
+    /// evidence; then the lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
+    func readAhead(_ events: [Event]) -> ReadAhead {
+        guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else {
+            return ReadAhead(duplicateCheck: { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) })
+        }
+        let check = Pending<DuplicateCheck?>(), managers = Pending<Set<String>>(), logs = Pending<[String: SeqList]>()
         DispatchQueue.global(qos: .userInitiated).async {
             var lists: [String: SeqList] = [:]
             do {
                 try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { db in
                     let second = SQLiteSession(db: db)
-                    stored.fulfil(try? second.storedContent(ids: ids))  // the duplicate check needs it first
+                    check.fulfil((try? second.storedContent(ids: events.map(\.id))).map { DuplicateCheck(events, stored: $0) })
                     lists = (try? second.managerLogs(of: managers.value())) ?? [:]
                 }
             } catch {}
-            stored.fulfil(nil)  // (if it could not open)
+            check.fulfil(nil)  // (if it could not open)
             logs.fulfil(lists)  // the connection closed: the append's commit is never held back by its read
         }
         // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
         // the same lookups on this connection give the same answer, and `extendManagerLogs` reads the lists.
-        return ReadAhead(storedContent: { try stored.value() ?? storedContent(ids: ids) }, managerLogs: { logs.value() }, managers: managers)
+        return ReadAhead(duplicateCheck: { try check.value() ?? DuplicateCheck(events, stored: storedContent(ids: events.map(\.id))) },
+                         managerLogs: { logs.value() }, managers: managers)
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
