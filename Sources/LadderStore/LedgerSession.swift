@@ -71,9 +71,10 @@ enum RowText {
 extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
-    func readAhead(_ events: [Event]) -> ReadAhead {
-        ReadAhead(duplicateCheck: { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) })
-    }
+    func readAhead(_ events: [Event]) -> ReadAhead { ReadAhead(duplicateCheck: { try checkDuplicates(events) }) }
+
+    /// The duplicate check of `events` against this session's log.
+    func checkDuplicates(_ events: [Event]) throws -> DuplicateCheck { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) }
 
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {

@@ -86,7 +86,7 @@ struct SQLiteSession: LedgerSession {
     /// evidence; then the lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
     func readAhead(_ events: [Event]) -> ReadAhead {
         guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else {
-            return ReadAhead(duplicateCheck: { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) })
+            return ReadAhead(duplicateCheck: { try checkDuplicates(events) })
         }
         let check = Pending<DuplicateCheck?>(), managers = Pending<Set<String>>(), logs = Pending<[String: SeqList]>()
         DispatchQueue.global(qos: .userInitiated).async {
@@ -94,7 +94,7 @@ struct SQLiteSession: LedgerSession {
             do {
                 try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { db in
                     let second = SQLiteSession(db: db)
-                    check.fulfil((try? second.storedContent(ids: events.map(\.id))).map { DuplicateCheck(events, stored: $0) })
+                    check.fulfil(try? second.checkDuplicates(events))
                     lists = (try? second.managerLogs(of: managers.value())) ?? [:]
                 }
             } catch {}
@@ -103,8 +103,7 @@ struct SQLiteSession: LedgerSession {
         }
         // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
         // the same lookups on this connection give the same answer, and `extendManagerLogs` reads the lists.
-        return ReadAhead(duplicateCheck: { try check.value() ?? DuplicateCheck(events, stored: storedContent(ids: events.map(\.id))) },
-                         managerLogs: { logs.value() }, managers: managers)
+        return ReadAhead(duplicateCheck: { try check.value() ?? checkDuplicates(events) }, managerLogs: { logs.value() }, managers: managers)
     }
 
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
