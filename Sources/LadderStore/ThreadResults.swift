@@ -45,22 +45,14 @@ private func runsPerCore(_ count: Int, threshold: Int) -> [Range<Int>] {
     return (0..<parts).map { min(count, $0 * size)..<min(count, ($0 + 1) * size) }
 }
 
-/// A value computed on another thread while the caller goes on; `value()` waits for it.
-/// A value never asked for is left to finish; it touches nothing but what it captured.
+/// A value another thread sets (`fulfil`) while the caller goes on; `value()` waits for it.
+/// The first value set is kept: a job that fails part-way fulfils what it did not reach, and
+/// may not know which.
 final class Pending<T: Sendable>: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
     private var result: T?
 
-    private let lock = NSLock()
-
-    static func background(_ work: @escaping @Sendable () -> T) -> Pending {
-        let p = Pending()
-        DispatchQueue.global(qos: .userInitiated).async { p.fulfil(work()) }
-        return p
-    }
-
-    /// Sets the value and wakes whoever waits; the first value set is kept (a job that fails
-    /// part-way fulfils what it did not reach, and may not know which).
     func fulfil(_ value: T) {
         lock.lock()
         defer { lock.unlock() }
