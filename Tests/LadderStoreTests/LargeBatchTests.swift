@@ -173,4 +173,41 @@ import LadderDomain
         let m = try #require(byManager.keys.sorted().last)
         #expect(try reopened.db.read { try SQLiteSession(db: $0).managerSeqs(m) } == byManager[m])
     }
+
+    /// A second connection that cannot open (here a file that does not exist) costs only its time: the
+    /// duplicate check and the managers' lists are read on this connection instead, with the same result.
+    @Test func aSecondConnectionThatCannotOpenLeavesTheWorkToThisOne() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
+        #expect(all.count - half >= RebuildTuning.secondReaderFrom)
+        let s = try tempStore(), normal = try tempStore()
+        func appendWithoutSecond(_ events: [Event]) throws -> AppendResult {
+            try s.db.writeWithoutTransaction { db in
+                var result: AppendResult?
+                try db.inTransaction(.immediate) {
+                    let broken = (path: s.path + "-missing", configuration: s.readOnlyConfiguration)
+                    result = try SQLiteSession(db: db, prefetch: broken).append(events, expectSeq: nil, recorded: "r", cached: nil).0
+                    return .commit
+                }
+                return result!
+            }
+        }
+        for (store, append) in [(normal, { (e: [Event]) in try normal.append(e, expectSeq: nil, recorded: "r") }), (s, appendWithoutSecond)] {
+            #expect(try append(Array(all[..<half])).appended == half)
+            #expect(try append(Array(all[half...])).appended == all.count - half)
+            #expect(try store.verify().ok)
+        }
+        let lists = { (s: SQLiteStore) in
+            try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
+        }
+        let got = try lists(s), want = try lists(normal)
+        #expect(got.count > 100 && got == want)
+        // The duplicate check on this connection: a re-append is a no-op, a changed event is refused.
+        let again = try appendWithoutSecond(Array(all[half...]))
+        #expect(again.appended == 0 && again.skipped == all.count - half)
+        var changed = Array(all[half...])
+        changed[10] = Event(seq: 0, id: changed[10].id, type: .unitRegistered, effective: changed[10].effective,
+                            actor: all[0].actor, values: [.text("u-x"), .text("x"), .text("city")])
+        let refused = #expect(throws: Refusals.self) { try appendWithoutSecond(changed) }
+        #expect(refused?.all.map(\.rule) == [.duplicateID])
+    }
 }
