@@ -26,11 +26,11 @@ extension LedgerSession {
         try writeManagerLogs(touched, of: cache)
     }
 
-    /// The lists of these managers, an empty one for each the store has no list of.
-    func managerLogs(of managers: Set<String>) throws -> [String: SeqList] {
+    /// The lists of these managers (each named once), an empty one for each the store has no list of.
+    func managerLogs(of managers: [String]) throws -> [String: SeqList] {
         var out: [String: SeqList] = [:]
         out.reserveCapacity(managers.count)
-        try projections(kind: ManagerLogs.kind, keys: Array(managers)) { key, body in out[key] = try SeqList(row: [UInt8](body)) }
+        try projections(kind: ManagerLogs.kind, keys: managers) { key, body in out[key] = try SeqList(row: [UInt8](body)) }
         for m in managers where out[m] == nil { out[m] = SeqList() }
         return out
     }

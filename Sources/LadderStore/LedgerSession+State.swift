@@ -134,20 +134,20 @@ extension LedgerSession {
     /// first event need not ask again (one query each: 9,090 of them in a fresh 100,000-event
     /// batch, each waiting its turn at the session while the rows are written).
     /// Returns the managers the events name.
-    @discardableResult
-    func preloadEvidence(for events: [Event], into loaded: inout LoadedState) throws -> Set<String> {
+    func preloadEvidence(for events: [Event], into loaded: inout LoadedState) throws -> [String] {
         guard !loaded.complete else { return [] }
         var wanted: [String: Set<String>] = [:]
         for e in events {
-            guard let (m, bucket) = e.namedManager else { continue }
-            if let bucket { wanted[m, default: []].insert(bucket) } else if wanted[m] == nil { wanted[m] = [] }
+            // Positional: the manager is field 0 of every evidence type (Catalogue).
+            if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty { wanted[m, default: []].insert(b) }
+            else if let m = e.text("manager"), !m.isEmpty, wanted[m] == nil { wanted[m] = [] }
         }
         try loadEvidence(wanted, into: &loaded.state)
         for m in wanted.keys where loaded.state.managers[m] == nil {
             loaded.probed.insert(.manager(m))
             loaded.probed.insert(.managerRow(m))
         }
-        return Set(wanted.keys)
+        return Array(wanted.keys)
     }
 
     /// A manager's row and its evidence rows (`M|period`: a key range), those `only` keeps.
@@ -232,16 +232,6 @@ extension LedgerSession {
             if evidence.folds(e) { state.apply(e) }
         }
         return state
-    }
-}
-
-extension Event {
-    /// The manager the event's data names, if it names one, and for evidence the half-year it adds to
-    /// (positional: the manager is field 0 of every evidence type, Catalogue).
-    var namedManager: (manager: String, bucket: String?)? {
-        if let b = LedgerState.bucket(of: self), case let m = text(at: 0), !m.isEmpty { return (m, b) }
-        if let m = text("manager"), !m.isEmpty { return (m, nil) }
-        return nil
     }
 }
 

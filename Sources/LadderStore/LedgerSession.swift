@@ -55,9 +55,9 @@ protocol LedgerSession {
 struct ReadAhead {
     let duplicateCheck: () throws -> DuplicateCheck
     var managerLogs: () -> [String: SeqList] = { [:] }
-    var managers = Pending<Set<String>>()
+    var managers = Pending<[String]>()
 
-    func readLogs(of managers: Set<String>) { self.managers.fulfil(managers) }
+    func readLogs(of managers: [String]) { self.managers.fulfil(managers) }
 }
 
 /// One text column of an event row as an append hands it over: a string, a range of the bytes

@@ -9,8 +9,8 @@ import LadderDomain
 struct SQLiteSession: LedgerSession {
     let db: Database
     /// Set for a rebuild and an append: long reads go through a second connection on another
-    /// thread (a rebuild's log, `EventPrefetch`; an append's duplicate check), which needs the
-    /// file and its settings.
+    /// thread (a rebuild's log, `EventPrefetch`; an append's duplicate check and managers' lists,
+    /// `readAhead`), which needs the file and its settings.
     var prefetch: (path: String, configuration: Configuration)? = nil
     /// The insert, looked up once per session rather than per event (GRDB's cache hashes the SQL).
     private let prepared = Prepared()
@@ -88,7 +88,7 @@ struct SQLiteSession: LedgerSession {
         guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else {
             return ReadAhead(duplicateCheck: { try checkDuplicates(events) })
         }
-        let check = Pending<DuplicateCheck?>(), managers = Pending<Set<String>>(), logs = Pending<[String: SeqList]>()
+        let check = Pending<DuplicateCheck?>(), managers = Pending<[String]>(), logs = Pending<[String: SeqList]>()
         DispatchQueue.global(qos: .userInitiated).async {
             var lists: [String: SeqList] = [:]
             do {

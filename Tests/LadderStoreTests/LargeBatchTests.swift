@@ -31,15 +31,41 @@ import LadderDomain
         return out
     }
 
+    /// A new store holding `events`, appended in batches of `size` (the reference a large batch is held to).
+    static func inSmallBatches(_ events: [Event], of size: Int = 300, recorded: String = "r") throws -> SQLiteStore {
+        let s = try tempStore()
+        for start in stride(from: 0, to: events.count, by: size) {
+            _ = try s.append(Array(events[start..<min(events.count, start + size)]), expectSeq: nil, recorded: recorded)
+        }
+        return s
+    }
+
+    /// A store holding the first `n` of `events`, opened anew (nothing cached), then the rest in one batch.
+    static func reopened(after n: Int, of events: [Event]) throws -> SQLiteStore {
+        let first = try tempStore()
+        _ = try first.append(Array(events[..<n]), expectSeq: 2, recorded: "r")
+        let reopened = try SQLiteStore(path: first.path)
+        #expect(try reopened.append(Array(events[n...]), expectSeq: Int64(n) + 2, recorded: "r").appended == events.count - n)
+        return reopened
+    }
+
+    /// The managers' lists of seqs, in key order.
+    static func managerLists(_ s: SQLiteStore) throws -> [Row] {
+        try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
+    }
+
+    /// An event of another type under `e`'s id.
+    static func other(withIDOf e: Event, by actor: Actor) -> Event {
+        Event(seq: 0, id: e.id, type: .unitRegistered, effective: e.effective, actor: actor, values: [.text("u-x"), .text("x"), .text("city")])
+    }
+
     @Test func oneLargeBatchWritesTheRowsSmallBatchesWrite() throws {
         let all = LargeBatchTests.province
         #expect(all.count > 3 * EventRowWriter.concurrentFrom)
         #expect(all.contains { $0.type == .eventVoided } && all.contains { $0.type == .applicationSubmitted })
-        let one = try tempStore(), small = try tempStore()
+        let one = try tempStore()
         #expect(try one.append(all, expectSeq: 2, recorded: "2026-12-01T00:00:00.000Z").appended == all.count)
-        for start in stride(from: 0, to: all.count, by: 300) {
-            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "2026-12-01T00:00:00.000Z")
-        }
+        let small = try LargeBatchTests.inSmallBatches(all, recorded: "2026-12-01T00:00:00.000Z")
         let written = try LargeBatchTests.rows(one)
         #expect(written.count == all.count + 2)
         // Every column, the manager column and the chain included.
@@ -55,8 +81,7 @@ import LadderDomain
         var all = LargeBatchTests.province
         let i = position >= 0 ? position : all.count - 1
         let victim = all[i]
-        all[i] = Event(seq: 0, id: victim.id, type: .unitRegistered, effective: victim.effective,
-                       actor: Actor(id: "nobody", role: .systemAdmin), values: [.text("u-x"), .text("x"), .text("city")])
+        all[i] = LargeBatchTests.other(withIDOf: victim, by: Actor(id: "nobody", role: .systemAdmin))
         let hr = try #require(all.first { $0.actor.role == .hr }).actor
         let void = Event(seq: 0, id: "void-of-refused", type: .eventVoided, effective: all[all.count - 1].effective,
                          actor: hr, values: [.text(victim.id), .text("test")])
@@ -82,13 +107,7 @@ import LadderDomain
     @Test func aLargeBatchOntoAStoreReadFromDiskWritesWhatSmallBatchesWrite() throws {
         let all = LargeBatchTests.province, half = all.count / 5
         #expect(all.count - half > EventRowWriter.chunk)  // a chunk's last hash is the next one's prev
-        let first = try tempStore(), small = try tempStore()
-        _ = try first.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
-        let reopened = try SQLiteStore(path: first.path)
-        #expect(try reopened.append(Array(all[half...]), expectSeq: Int64(half) + 2, recorded: "r").appended == all.count - half)
-        for start in stride(from: 0, to: all.count, by: 300) {
-            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "r")
-        }
+        let reopened = try LargeBatchTests.reopened(after: half, of: all), small = try LargeBatchTests.inSmallBatches(all)
         #expect(try LargeBatchTests.rows(reopened) == LargeBatchTests.rows(small))
         #expect(try reopened.verify().ok)
     }
@@ -97,13 +116,11 @@ import LadderDomain
     /// starts again on the rest, whose seqs follow the log's head.
     @Test func aLargeBatchPartlyRecordedWritesTheRest() throws {
         let all = LargeBatchTests.province, part = all.count / 3
-        let s = try tempStore(), small = try tempStore()
+        let s = try tempStore()
         _ = try s.append(Array(all[..<part]), expectSeq: 2, recorded: "r")
         let r = try s.append(all, expectSeq: Int64(part) + 2, recorded: "r")
         #expect(r.appended == all.count - part && r.skipped == part)
-        for start in stride(from: 0, to: all.count, by: 300) {
-            _ = try small.append(Array(all[start..<min(all.count, start + 300)]), expectSeq: nil, recorded: "r")
-        }
+        let small = try LargeBatchTests.inSmallBatches(all)
         #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(small))
         #expect(try s.verify().ok)
     }
@@ -139,8 +156,7 @@ import LadderDomain
         #expect(again.appended == 0 && again.skipped == all.count)
         var changed = all
         let i = all.count / 2
-        changed[i] = Event(seq: 0, id: all[i].id, type: .unitRegistered, effective: all[i].effective,
-                           actor: all[0].actor, values: [.text("u-x"), .text("x"), .text("city")])
+        changed[i] = LargeBatchTests.other(withIDOf: all[i], by: all[0].actor)
         let before = try s.head()
         let refused = #expect(throws: Refusals.self) { try s.append(changed, expectSeq: nil, recorded: "r") }
         #expect(refused?.all.map(\.rule) == [.duplicateID])
@@ -154,18 +170,9 @@ import LadderDomain
     @Test func aLargeBatchExtendsTheListsReadOnASecondConnection() throws {
         let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
         #expect(all.count - half >= RebuildTuning.secondReaderFrom)
-        let first = try tempStore(), small = try tempStore()
-        _ = try first.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
-        let reopened = try SQLiteStore(path: first.path)
-        #expect(try reopened.append(Array(all[half...]), expectSeq: Int64(half) + 2, recorded: "r").appended == all.count - half)
-        for start in stride(from: 0, to: all.count, by: 2_000) {
-            _ = try small.append(Array(all[start..<min(all.count, start + 2_000)]), expectSeq: nil, recorded: "r")
-        }
-        let lists = { (s: SQLiteStore) in
-            try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
-        }
-        let got = try lists(reopened)
-        let want = try lists(small)
+        let reopened = try LargeBatchTests.reopened(after: half, of: all)
+        let small = try LargeBatchTests.inSmallBatches(all, of: 2_000)
+        let got = try LargeBatchTests.managerLists(reopened), want = try LargeBatchTests.managerLists(small)
         #expect(got.count > 100 && got == want)
         // And each list is its manager's events in the log.
         var byManager: [String: [Int64]] = [:]
@@ -196,17 +203,13 @@ import LadderDomain
             #expect(try append(Array(all[half...])).appended == all.count - half)
             #expect(try store.verify().ok)
         }
-        let lists = { (s: SQLiteStore) in
-            try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
-        }
-        let got = try lists(s), want = try lists(normal)
+        let got = try LargeBatchTests.managerLists(s), want = try LargeBatchTests.managerLists(normal)
         #expect(got.count > 100 && got == want)
         // The duplicate check on this connection: a re-append is a no-op, a changed event is refused.
         let again = try appendWithoutSecond(Array(all[half...]))
         #expect(again.appended == 0 && again.skipped == all.count - half)
         var changed = Array(all[half...])
-        changed[10] = Event(seq: 0, id: changed[10].id, type: .unitRegistered, effective: changed[10].effective,
-                            actor: all[0].actor, values: [.text("u-x"), .text("x"), .text("city")])
+        changed[10] = LargeBatchTests.other(withIDOf: changed[10], by: all[0].actor)
         let refused = #expect(throws: Refusals.self) { try appendWithoutSecond(changed) }
         #expect(refused?.all.map(\.rule) == [.duplicateID])
     }
