@@ -103,6 +103,7 @@ extension LedgerSession {
         let head = try head()
         var writes = RebuildWrites(heldBefore: try projectionCount())
         try clearCheckpoints()
+        PhaseTrace.mark("open, rows counted")
         var state = LedgerState()
         state.indexesEvidence = false  // a void's owner comes from the log (Event.subject)
         state.tracksChanges = false
@@ -131,13 +132,20 @@ extension LedgerSession {
             }
             progress(chunk.last?.seq ?? 0, head.seq)
         }
+        PhaseTrace.mark("fold, evictions included")
         try save(state.allRefs(), of: state, into: &writes)
+        PhaseTrace.mark("state's rows")
         let lists: [ProjectionRow] = logs.logs.sorted { $0.key < $1.key }.map { (ManagerLogs.kind, $0.key, Data($0.value.row)) }
         writes.note(lists, try put(lists, comparing: writes.heldBefore > 0), refs: nil)
         if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: logs.logs) }
         try setCheckpoint(head)
+        PhaseTrace.mark("managers' lists, checkpoint")
         let produced = writes.refs.count + logs.logs.count
-        return Rebuilt(events: head.seq, entities: produced, rewritten: writes.rewritten(of: produced))
+        let rebuilt = Rebuilt(events: head.seq, entities: produced, rewritten: writes.rewritten(of: produced))
+        // Freed on another thread, as evictions are: what the whole province's state holds takes a tenth
+        // of a second to free, which the commit and the process's end need not wait for.
+        DispatchQueue.global(qos: .utility).async { [state, logs, writes] in withExtendedLifetime((state, logs, writes)) {} }
+        return rebuilt
     }
 
     /// Writes what an eviction took out of memory (encoded on every core, as `write` does).

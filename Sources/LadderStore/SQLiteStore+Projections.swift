@@ -26,13 +26,15 @@ extension SQLiteStore {
         cache = nil
         // A replay reads the log once, in order: a small page cache serves it as well as
         // the appends' 64 MiB one, and keeps replay's memory down (docs/performance.md).
-        return try guarded {
+        let r = try guarded {
             try db.write { db in
                 try SQLiteStore.withPageCache(kiB: 8_192, db) {
                     try SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration)).rebuild(progress: progress)
                 }
             }
         }
+        PhaseTrace.mark("commit")
+        return r
     }
 }
 

@@ -15,6 +15,7 @@ extension Ladder {
 
         mutating func run() throws {
             try perform {
+                PhaseTrace.start()
                 let ledger = try store.open()
                 let start = Date()
                 var doc: [String: JSONValue] = [:]
