@@ -4,9 +4,10 @@ extension LedgerSession {
     /// One append inside the backend's write transaction (the caller holds the
     /// single writer's lock and commits, or rolls back on a throw): the stale
     /// check, identical re-appends, every rule against the state just before
-    /// each event, then the rows, the projections and the checkpoint.
+    /// each event, then the rows, the projections and the checkpoint. With `smallStoreWhole`, a store
+    /// small for the batch (`LoadedState.readsWhole`) is read whole.
     func append(_ events: [Event], expectSeq: Int64?, recorded: String,
-                cached: LoadedState?) throws -> (AppendResult, LoadedState) {
+                cached: LoadedState?, smallStoreWhole: Bool = false) throws -> (AppendResult, LoadedState) {
         let head = try head()
         if let expectSeq, expectSeq != head.seq {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
@@ -21,7 +22,7 @@ extension LedgerSession {
         // is accepted, and from then on every other use of the session goes through it.
         var writer = try EventRowWriter(events, candidates: Array(events.indices), after: head, recorded: recorded, session: self)
         defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
-        var loaded = try cached ?? openState(head: head)
+        var loaded = try cached ?? openState(head: head, whole: smallStoreWhole && LoadedState.readsWhole(log: head.seq, batch: events.count))
         ahead.readLogs(of: try preloadEvidence(for: events, into: &loaded))
         PhaseTrace.mark("open and preload")
         let (candidates, inBatch, skipped, duplicates) = try ahead.duplicateCheck().parts
@@ -73,7 +74,8 @@ extension LedgerSession {
         let newHead = try writer.finish()
         PhaseTrace.mark("rows written (waited for)")
         for (m, list) in ahead.managerLogs() where loaded.managerLogs[m] == nil { loaded.managerLogs[m] = list }
-        try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs)
+        try extendManagerLogs(accepted.compactMap { a in a.manager.map { ($0, a.seq) } }, cache: &loaded.managerLogs,
+                              all: loaded.allManagerLogs)
         PhaseTrace.mark("manager logs")
         try saveProjections(projections, head: newHead)
         PhaseTrace.mark("projections written")

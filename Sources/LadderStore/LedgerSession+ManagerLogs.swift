@@ -13,12 +13,13 @@ enum ManagerLogs {
 
 extension LedgerSession {
     /// Adds each seq to its manager's list (lists not in `cache` are read first, in one
-    /// query per slice of keys) and writes the lists it changed, in key order.
-    func extendManagerLogs(_ entries: [(manager: String, seq: Int64)], cache: inout [String: SeqList]) throws {
+    /// query per slice of keys, unless it holds `all` the store has) and writes the lists
+    /// it changed, in key order.
+    func extendManagerLogs(_ entries: [(manager: String, seq: Int64)], cache: inout [String: SeqList], all: Bool = false) throws {
         guard !entries.isEmpty else { return }
         var touched = Set<String>()
         for (m, _) in entries { touched.insert(m) }
-        let absent = touched.filter { cache[$0] == nil }
+        let absent = all ? [] : touched.filter { cache[$0] == nil }
         if !absent.isEmpty {
             try projections(kind: ManagerLogs.kind, keys: Array(absent)) { key, body in cache[key] = try SeqList(row: [UInt8](body)) }
         }

@@ -5,8 +5,15 @@ extension LedgerSession {
     /// The state at the checkpoint with only the global entities loaded, or,
     /// when the checkpoint is not at the head (a crash, a restore, tampering),
     /// the whole state caught up or rebuilt (`complete`).
-    func openState(head: Head) throws -> LoadedState {
+    func openState(head: Head, whole: Bool = false) throws -> LoadedState {
         if let cp = try checkpoint(), cp == head {
+            // A small store for its batch is read whole, with its managers' lists: cheaper than the batch's
+            // looking up what each of its events needs (a new province's first import: ~10% of its time).
+            if whole {
+                var loaded = LoadedState(state: try loadState(head: head), complete: true, allManagerLogs: true)
+                try projections(kinds: [ManagerLogs.kind]) { _, key, body in loaded.managerLogs[key] = try SeqList(row: [UInt8](body)) }
+                return loaded
+            }
             var state = LedgerState()
             try projections(kinds: ["policy", "unit", "actor", "window"]) { try state.load(kind: $0, key: $1, body: $2) }
             return LoadedState(state: state, complete: false)

@@ -20,6 +20,8 @@ protocol LedgerSession {
     func type(ofEvent id: String) throws -> EventType?
     /// `LedgerContent.of` for each stored event among `ids`, by id.
     func storedContent(ids: [String]) throws -> [String: String]
+    /// The same for every stored event: one pass over a small log.
+    func allStoredContent() throws -> [String: String]
     /// What an append reads before it writes: the duplicate check (`storedContent(ids:)` of the batch's
     /// ids, then `DuplicateCheck`), then the lists of seqs (`ManagerLogs`) of the managers handed to
     /// `ReadAhead.readLogs`. A backend with a second connection does all this on another thread while this
@@ -73,8 +75,12 @@ extension LedgerSession {
     func prepareInserts() throws {}
     func readAhead(_ events: [Event]) -> ReadAhead { ReadAhead(duplicateCheck: { try checkDuplicates(events) }) }
 
-    /// The duplicate check of `events` against this session's log.
-    func checkDuplicates(_ events: [Event]) throws -> DuplicateCheck { DuplicateCheck(events, stored: try storedContent(ids: events.map(\.id))) }
+    /// The duplicate check of `events` against this session's log. A log much shorter than the batch (a new
+    /// store's first import) is read whole, in one pass, rather than looked up id by id (~1 µs each).
+    func checkDuplicates(_ events: [Event]) throws -> DuplicateCheck {
+        let stored = try head().seq <= Int64(events.count / 4) ? allStoredContent() : storedContent(ids: events.map(\.id))
+        return DuplicateCheck(events, stored: stored)
+    }
 
     /// A row whose columns are all strings or null (an import's).
     func insertEvent(seq: Int64, _ columns: [String?]) throws {
@@ -128,9 +134,17 @@ struct LoadedState {
     var probed: Set<Need> = []
     /// The managers' lists of seqs read or written so far (LedgerSession+ManagerLogs.swift).
     var managerLogs: [String: SeqList] = [:]
+    /// `managerLogs` holds every list the store has: a manager it has none of has none in the store.
+    var allManagerLogs = false
 }
 
 extension LoadedState {
+    /// Whether a store whose log holds `log` events is read whole for a batch of `batch` rather than by need:
+    /// when the log is no longer than the batch. What a whole read costs grows with the evidence held, so with
+    /// the log: a 100,000-event batch onto a store of 100,000 took 1.11–1.30 s read whole against 1.27–1.55 s
+    /// by need, onto one of 1,000,000 3.9–4.5 s (and 620 MB) against 1.2–1.6 s.
+    static func readsWhole(log: Int64, batch: Int) -> Bool { log <= Int64(batch) }
+
     /// Whether a store keeps this state for its next append or report (it stays valid while the
     /// log's head is the one it reflects): only while it holds at most `cacheLimit` pieces of
     /// evidence. A state grows with every batch, by what the batch loads and adds, and is never

@@ -19,6 +19,8 @@ public final class PostgresStore: LedgerStore {
     /// The URL with its password masked, for messages.
     public let safeURL: String
     var cache: (loaded: LoadedState, head: Head)?
+    /// As `SQLiteStore.readsSmallStoresWhole`.
+    var readsSmallStoresWhole = true
     static let timeout: TimeAmount = .seconds(15)
 
     public static func handles(_ location: String) -> Bool {
@@ -188,7 +190,8 @@ public final class PostgresStore: LedgerStore {
             _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
             let head = try s.head()
             let r = try s.append(events, expectSeq: expectSeq, recorded: recorded,
-                                 cached: cache.flatMap { $0.head == head ? $0.loaded : nil })
+                                 cached: cache.flatMap { $0.head == head ? $0.loaded : nil },
+                                 smallStoreWhole: readsSmallStoresWhole)
             try s.flush()
             _ = try query("UPDATE head SET seq = $1::bigint WHERE one = 1", [String(r.0.head.seq)])
             return r
@@ -334,6 +337,15 @@ final class PostgresSession: LedgerSession {
                 let c = try (0..<6).map { try r[$0].decode(String.self) }
                 out[c[0]] = LedgerContent.of(c[1], c[2], c[3], c[4], c[5])
             }
+        }
+        return out
+    }
+
+    func allStoredContent() throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try q("SELECT id, type, effective, actor_id, actor_role, data FROM events") {
+            let c = try (0..<6).map { try r[$0].decode(String.self) }
+            out[c[0]] = LedgerContent.of(c[1], c[2], c[3], c[4], c[5])
         }
         return out
     }

@@ -16,7 +16,8 @@ extension SQLiteStore {
                         let session = SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration))
                         let head = try session.head()
                         result = try session.append(events, expectSeq: expectSeq, recorded: recorded,
-                                                    cached: cache.flatMap { $0.head == head ? $0.loaded : nil })
+                                                    cached: cache.flatMap { $0.head == head ? $0.loaded : nil },
+                                                    smallStoreWhole: readsSmallStoresWhole)
                         return .commit
                     }
                     self.cache = result!.1.worthKeeping ? (result!.1, result!.0.head) : nil

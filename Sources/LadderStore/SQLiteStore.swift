@@ -11,6 +11,9 @@ public final class SQLiteStore: LedgerStore {
     /// The state after this process's last append, reused while the log's
     /// head is still the one it reflects (another writer moves the head).
     var cache: (loaded: LoadedState, head: Head)?
+    /// Whether an append reads a store small for its batch whole (`LoadedState.readsWhole`); tests turn it
+    /// off to take a large store's path on a small one.
+    var readsSmallStoresWhole = true
     static let busyTimeout: TimeInterval = 60
 
     /// Opens an existing ledger (migrating its schema); `create` makes a new one.

@@ -40,11 +40,13 @@ import LadderDomain
         return s
     }
 
-    /// A store holding the first `n` of `events`, opened anew (nothing cached), then the rest in one batch.
-    static func reopened(after n: Int, of events: [Event]) throws -> SQLiteStore {
+    /// A store holding the first `n` of `events`, opened anew (nothing cached), then the rest in one batch:
+    /// read by need, as a large store is, unless `whole` (a store this small is then read whole).
+    static func reopened(after n: Int, of events: [Event], whole: Bool = false) throws -> SQLiteStore {
         let first = try tempStore()
         _ = try first.append(Array(events[..<n]), expectSeq: 2, recorded: "r")
         let reopened = try SQLiteStore(path: first.path)
+        reopened.readsSmallStoresWhole = whole
         #expect(try reopened.append(Array(events[n...]), expectSeq: Int64(n) + 2, recorded: "r").appended == events.count - n)
         return reopened
     }
@@ -110,6 +112,41 @@ import LadderDomain
         let reopened = try LargeBatchTests.reopened(after: half, of: all), small = try LargeBatchTests.inSmallBatches(all)
         #expect(try LargeBatchTests.rows(reopened) == LargeBatchTests.rows(small))
         #expect(try reopened.verify().ok)
+    }
+
+    /// A large batch onto a store with few rows for its size reads the store whole, its managers' lists
+    /// included, and asks it for nothing more: the same rows and lists as small batches give.
+    @Test func aLargeBatchOntoASmallStoreReadsItWhole() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), part = all.count / 10
+        #expect(LoadedState.readsWhole(log: Int64(part) + 2, batch: all.count - part))
+        let reopened = try LargeBatchTests.reopened(after: part, of: all, whole: true)
+        let small = try LargeBatchTests.inSmallBatches(all, of: 2_000)
+        #expect(try LargeBatchTests.rows(reopened) == LargeBatchTests.rows(small))
+        let lists = try LargeBatchTests.managerLists(reopened), want = try LargeBatchTests.managerLists(small)
+        #expect(lists.count > 100 && lists == want)
+        func projection(_ s: SQLiteStore) throws -> [Row] {
+            try s.db.read { try Row.fetchAll($0, sql: "SELECT kind, key, body FROM projection ORDER BY kind, key") }
+        }
+        #expect(try projection(reopened) == projection(small))
+        #expect(try reopened.verify().ok)
+    }
+
+    /// A batch onto a log much shorter than itself checks its ids against the whole log, read in one
+    /// pass: the events recorded already are skipped, and one changed under its id is refused.
+    @Test func aBatchOntoAShortLogChecksItsIdsAgainstAllOfIt() throws {
+        let all = LargeBatchTests.province, part = all.count / 10
+        let s = try tempStore()
+        _ = try s.append(Array(all[..<part]), expectSeq: 2, recorded: "r")
+        #expect(try s.head().seq <= Int64(all.count / 4))
+        var changed = all
+        changed[part / 2] = LargeBatchTests.other(withIDOf: all[part / 2], by: all[0].actor)
+        let before = try s.head()
+        let refused = #expect(throws: Refusals.self) { try s.append(changed, expectSeq: nil, recorded: "r") }
+        #expect(refused?.all.map(\.rule) == [.duplicateID] && refused?.all.first?.event == all[part / 2].id)
+        #expect(try s.head() == before)
+        let r = try s.append(all, expectSeq: nil, recorded: "r")
+        #expect(r.appended == all.count - part && r.skipped == part)
+        #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(LargeBatchTests.inSmallBatches(all)))
     }
 
     /// A large batch whose first events are recorded already (skipped): the writer, started on every event,
@@ -187,6 +224,7 @@ import LadderDomain
         let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
         #expect(all.count - half >= RebuildTuning.secondReaderFrom)
         let s = try tempStore(), normal = try tempStore()
+        normal.readsSmallStoresWhole = false  // (as the session below: the lists are read by need)
         func appendWithoutSecond(_ events: [Event]) throws -> AppendResult {
             try s.db.writeWithoutTransaction { db in
                 var result: AppendResult?
