@@ -78,8 +78,8 @@ extension LedgerSession {
     /// The duplicate check of `events` against this session's log. A log much shorter than the batch (a new
     /// store's first import) is read whole, in one pass, rather than looked up id by id (~1 µs each).
     func checkDuplicates(_ events: [Event]) throws -> DuplicateCheck {
-        let stored = try head().seq <= Int64(events.count / 4) ? allStoredContent() : storedContent(ids: events.map(\.id))
-        return DuplicateCheck(events, stored: stored)
+        let whole = LedgerContent.readsWholeLog(try head().seq, forBatchOf: events.count)
+        return DuplicateCheck(events, stored: try whole ? allStoredContent() : storedContent(ids: events.map(\.id)))
     }
 
     /// A row whose columns are all strings or null (an import's).
@@ -118,6 +118,10 @@ enum LedgerContent {
     static func of(_ type: String, _ effective: String, _ actorID: String, _ role: String, _ data: String) -> String {
         [type, effective, actorID, role, data].joined(separator: "\u{1F}")
     }
+
+    /// Whether the duplicate check reads a log of `log` events whole rather than looking up a batch's ids:
+    /// when the log is at most a quarter the batch's length (its content is then held in memory at once).
+    static func readsWholeLog(_ log: Int64, forBatchOf n: Int) -> Bool { log <= Int64(n / 4) }
 
     /// `ids` in slices of at most `size`: one `IN (…)` lookup per slice rather than one query per event.
     static func slices(_ ids: [String], of size: Int) -> [[String]] {
