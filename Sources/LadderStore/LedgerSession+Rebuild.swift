@@ -135,12 +135,13 @@ extension LedgerSession {
         PhaseTrace.mark("fold, evictions included")
         try save(state.allRefs(), of: state, into: &writes)
         PhaseTrace.mark("state's rows")
-        let lists: [ProjectionRow] = logs.logs.sorted { $0.key < $1.key }.map { (ManagerLogs.kind, $0.key, Data($0.value.row)) }
+        let byManager = logs.logs
+        let lists: [ProjectionRow] = byManager.sorted { $0.key < $1.key }.map { (ManagerLogs.kind, $0.key, Data($0.value.row)) }
         writes.note(lists, try put(lists, comparing: writes.heldBefore > 0), refs: nil)
-        if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: logs.logs) }
+        if writes.heldMet < writes.heldBefore { writes.removed = try removeRowsNotIn(writes.refs, lists: byManager) }
         try setCheckpoint(head)
         PhaseTrace.mark("managers' lists, checkpoint")
-        let produced = writes.refs.count + logs.logs.count
+        let produced = writes.refs.count + byManager.count
         let rebuilt = Rebuilt(events: head.seq, entities: produced, rewritten: writes.rewritten(of: produced))
         // Freed on another thread, as evictions are: what the whole province's state holds takes a tenth
         // of a second to free, which the commit and the process's end need not wait for.
