@@ -2,9 +2,10 @@ import Foundation
 import LadderDomain
 
 extension LedgerSession {
-    /// The state at the checkpoint with only the global entities loaded, or,
-    /// when the checkpoint is not at the head (a crash, a restore, tampering),
-    /// the whole state caught up or rebuilt (`complete`).
+    /// The state at the checkpoint with only the global entities loaded (with `whole`,
+    /// every entity and every manager's list), or, when the checkpoint is not at the
+    /// head (a crash, a restore, tampering), the whole state caught up or rebuilt
+    /// (`complete`).
     func openState(head: Head, whole: Bool = false) throws -> LoadedState {
         if let cp = try checkpoint(), cp == head {
             // A small store for its batch is read whole, with its managers' lists: cheaper than the batch's
