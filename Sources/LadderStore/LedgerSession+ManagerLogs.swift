@@ -90,6 +90,6 @@ struct ManagerLogBuilder {
         next = i + 1
     }
 
-    /// Every list, by manager.
+    /// Every list, by manager (built at each call: a rebuild asks once, at its end).
     var logs: [String: SeqList] { Dictionary(uniqueKeysWithValues: zip(managers, lists)) }
 }

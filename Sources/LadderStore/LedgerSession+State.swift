@@ -11,9 +11,9 @@ extension LedgerSession {
             // A small store for its batch is read whole, with its managers' lists: cheaper than the batch's
             // looking up what each of its events needs (a new province's first import: ~10% of its time).
             if whole {
-                var loaded = LoadedState(state: try loadState(head: head), complete: true, allManagerLogs: true)
-                try projections(kinds: [ManagerLogs.kind]) { _, key, body in loaded.managerLogs[key] = try SeqList(row: [UInt8](body)) }
-                return loaded
+                var state = LedgerState(), lists: [String: SeqList] = [:]
+                try loadRows(into: &state) { lists[$0] = try SeqList(row: [UInt8]($1)) }
+                return LoadedState(state: state, complete: true, managerLogs: lists, allManagerLogs: true)
             }
             var state = LedgerState()
             try projections(kinds: ["policy", "unit", "actor", "window"]) { try state.load(kind: $0, key: $1, body: $2) }
@@ -178,9 +178,7 @@ extension LedgerSession {
         if let cp = try checkpoint() {
             let logHash = cp.seq == 0 ? Chain.genesis : try hash(at: cp.seq)
             if cp.seq <= head.seq && logHash == cp.hash {
-                // The state's kinds only: the managers' lists of seqs are the store's, not the state's.
-                try projections(kinds: EntityRef.Kind.allCases.map(\.rawValue)) { try state.load(kind: $0, key: $1, body: $2) }
-                state.finishLoading()
+                try loadRows(into: &state)
                 from = cp.seq
             }
         }
@@ -189,6 +187,16 @@ extension LedgerSession {
             if from == 0 { state.markAllDirty() }
         }
         return state
+    }
+
+    /// Every row of the state's kinds at a trusted checkpoint, in one pass; with `lists`, each manager's list
+    /// of seqs too (the store's rows, not the state's), handed over by manager.
+    private func loadRows(into state: inout LedgerState, lists: ((String, Data) throws -> Void)? = nil) throws {
+        let kinds = EntityRef.Kind.allCases.map(\.rawValue) + (lists == nil ? [] : [ManagerLogs.kind])
+        try projections(kinds: kinds) { kind, key, body in
+            if kind == ManagerLogs.kind { try lists?(key, body) } else { try state.load(kind: kind, key: key, body: body) }
+        }
+        state.finishLoading()
     }
 
     /// Writes the entities a fold changed and moves the checkpoint to `head`.

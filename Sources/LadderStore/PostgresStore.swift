@@ -333,9 +333,9 @@ final class PostgresSession: LedgerSession {
         var out: [String: String] = [:]
         for chunk in LedgerContent.slices(ids, of: 1000) {
             let marks = (1...chunk.count).map { "$\($0)" }.joined(separator: ",")
-            for r in try q("SELECT id, type, effective, actor_id, actor_role, data FROM events WHERE id IN (\(marks))", chunk) {
-                let c = try (0..<6).map { try r[$0].decode(String.self) }
-                out[c[0]] = LedgerContent.of(c[1], c[2], c[3], c[4], c[5])
+            for r in try q("SELECT \(PostgresSession.contentColumns) FROM events WHERE id IN (\(marks))", chunk) {
+                let (id, content) = try PostgresSession.content(r)
+                out[id] = content
             }
         }
         return out
@@ -343,11 +343,19 @@ final class PostgresSession: LedgerSession {
 
     func allStoredContent() throws -> [String: String] {
         var out: [String: String] = [:]
-        for r in try q("SELECT id, type, effective, actor_id, actor_role, data FROM events") {
-            let c = try (0..<6).map { try r[$0].decode(String.self) }
-            out[c[0]] = LedgerContent.of(c[1], c[2], c[3], c[4], c[5])
+        for r in try q("SELECT \(PostgresSession.contentColumns) FROM events") {
+            let (id, content) = try PostgresSession.content(r)
+            out[id] = content
         }
         return out
+    }
+
+    static let contentColumns = "id, type, effective, actor_id, actor_role, data"
+
+    /// A row of `contentColumns`: its id and `LedgerContent.of` its parts.
+    static func content(_ r: PostgresRandomAccessRow) throws -> (id: String, content: String) {
+        let c = try (0..<6).map { try r[$0].decode(String.self) }
+        return (c[0], LedgerContent.of(c[1], c[2], c[3], c[4], c[5]))
     }
 
     /// Pages through the log by seq, so a large log is never held in memory at once.
