@@ -23,7 +23,9 @@ extension LedgerSession {
         var writer = try EventRowWriter(events, candidates: Array(events.indices), after: head, recorded: recorded, session: self)
         defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
         var loaded = try cached ?? openState(head: head, whole: smallStoreWhole && LoadedState.readsWhole(log: head.seq, batch: events.count))
-        ahead.readLogs(of: try preloadEvidence(for: events, into: &loaded))
+        let managerNames = ahead.managers
+        var feed = try EvidenceFeed(events, into: &loaded, session: self, names: { managerNames.fulfil($0) })
+        defer { feed.finish() }
         PhaseTrace.mark("open and preload")
         let (candidates, inBatch, skipped, duplicates) = try ahead.duplicateCheck().parts
         PhaseTrace.mark("duplicate check (waited for)")
@@ -47,7 +49,8 @@ extension LedgerSession {
         for index in candidates {
             var e = events[index]
             e.seq = next
-            // The session is taken only to read (a manager the batch enrols was looked up by the preload).
+            try feed.take(upTo: index, into: &loaded, session: self, exclusive: { try writer.exclusive($0) })
+            // The session is taken only to read (a manager the batch enrols was looked up by the feed).
             if !loaded.complete && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
                 try writer.exclusive { try ensure(&loaded) { $0.needs(for: e) } }
             }
@@ -64,6 +67,8 @@ extension LedgerSession {
             if refusals.isEmpty { try writer.accept(manager: manager) }
             next += 1
         }
+        feed.finish()
+        PhaseTrace.note("evidence prefetch (waited for, in the rules)", feed.waited)
         // In the batch's order, as one pass over it would find them.
         if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 

@@ -121,41 +121,10 @@ extension LedgerSession {
     /// whole, or unknown to the store, is left as it is.
     func loadEvidence(_ wanted: [String: Set<String>], into state: inout LedgerState) throws {
         guard !wanted.isEmpty else { return }
-        let absent = wanted.keys.filter { state.managers[$0] == nil }
-        state.reserve(absent.count, more: "manager")
-        try projections(kind: "manager", keys: absent) { try state.load(kind: "manager", key: $0, body: $1) }
-        for m in absent where state.managers[m] != nil { state.partialManagers[m] = [] }
-        var keys: [String] = []
-        for (m, buckets) in wanted {
-            guard let have = state.partialManagers[m] else { continue }  // whole, or unknown
-            for b in buckets where !have.contains(b) { keys.append(String.key(m, b)) }
-        }
-        try projections(kind: "record", keys: keys) { try state.load(kind: "record", key: $0, body: $1) }
-        state.finishLoading(indexing: false)
-        for (m, buckets) in wanted where state.partialManagers[m] != nil { state.partialManagers[m]!.formUnion(buckets) }
-    }
-
-    /// Loads up front what a batch's evidence events will ask for one by one: a large
-    /// batch into a large store otherwise spends much of its time on small queries. Before
-    /// any event of the batch is folded, so it is what `ensure` would read. A manager the
-    /// store does not hold (one the batch enrols) is marked as looked up: the rules of its
-    /// first event need not ask again (one query each: 9,090 of them in a fresh 100,000-event
-    /// batch, each waiting its turn at the session while the rows are written).
-    /// Returns the managers the events name.
-    func preloadEvidence(for events: [Event], into loaded: inout LoadedState) throws -> [String] {
-        guard !loaded.complete else { return [] }
-        var wanted: [String: Set<String>] = [:]
-        for e in events {
-            // Positional: the manager is field 0 of every evidence type (Catalogue).
-            if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty { wanted[m, default: []].insert(b) }
-            else if let m = e.text("manager"), !m.isEmpty, wanted[m] == nil { wanted[m] = [] }
-        }
-        try loadEvidence(wanted, into: &loaded.state)
-        for m in wanted.keys where loaded.state.managers[m] == nil {
-            loaded.probed.insert(.manager(m))
-            loaded.probed.insert(.managerRow(m))
-        }
-        return Array(wanted.keys)
+        var run = EvidenceRun(start: 0, end: 0)
+        run.rows = wanted.keys.filter { !state.managers.keys.contains($0) }
+        run.buckets = wanted
+        state.merge(try run.read(from: self), buckets: wanted, whole: [])
     }
 
     /// A manager's row and its evidence rows (`M|period`: a key range), those `only` keeps.

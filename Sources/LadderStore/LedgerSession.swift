@@ -28,6 +28,9 @@ protocol LedgerSession {
     /// one goes on (the caller holds the write lock and has written nothing yet, so both connections see the
     /// same log); one without runs the check when asked for, and leaves the lists to `extendManagerLogs`.
     func readAhead(_ events: [Event]) -> ReadAhead
+    /// A prefetch of what a batch's rules will ask for (`EvidenceFeed`), read on a second connection and
+    /// thread; nil where the backend has none (the feed then reads it all up front on this session).
+    func prefetchEvidence(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void) -> EvidencePrefetch?
     /// Folds events after `since` (through `through`) from their packed columns.
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws
     /// The same events in chunks, for a fold that loops over them itself (a rebuild), the
@@ -74,6 +77,7 @@ extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
     func readAhead(_ events: [Event]) -> ReadAhead { ReadAhead(duplicateCheck: { try checkDuplicates(events) }) }
+    func prefetchEvidence(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void) -> EvidencePrefetch? { nil }
 
     /// The duplicate check of `events` against this session's log. A log much shorter than the batch (a new
     /// store's first import) is read whole, in one pass, rather than looked up id by id (~1 µs each).

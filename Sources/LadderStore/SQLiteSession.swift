@@ -113,6 +113,14 @@ struct SQLiteSession: LedgerSession {
         return ReadAhead(duplicateCheck: { try check.value() ?? checkDuplicates(events) }, managerLogs: { logs.value() }, managers: managers)
     }
 
+    /// Batches as large as those whose ids are read ahead (`RebuildTuning.secondReaderFrom`).
+    func prefetchEvidence(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void) -> EvidencePrefetch? {
+        guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else { return nil }
+        return EvidencePrefetch(events, planner: planner, names: names) { body in
+            try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { db in try body(SQLiteSession(db: db)) }
+        }
+    }
+
     func events(since: Int64, through: Int64?, _ visit: (Event) throws -> Void) throws {
         try SQLiteStore.events(db, since: since, through: through, visit)
     }

@@ -56,6 +56,25 @@ import LadderDomain
         try s.db.read { try Row.fetchAll($0, sql: "SELECT key, body FROM projection WHERE kind = 'manager-log' ORDER BY key") }
     }
 
+    /// Every projection row, in key order.
+    static func projection(_ s: SQLiteStore) throws -> [Row] {
+        try s.db.read { try Row.fetchAll($0, sql: "SELECT kind, key, body FROM projection ORDER BY kind, key") }
+    }
+
+    /// An append to `s` whose second connection cannot open (its file does not exist): what it would read
+    /// there is read on the append's own.
+    static func appendWithoutSecond(_ events: [Event], to s: SQLiteStore) throws -> AppendResult {
+        try s.db.writeWithoutTransaction { db in
+            var result: AppendResult?
+            try db.inTransaction(.immediate) {
+                let broken = (path: s.path + "-missing", configuration: s.readOnlyConfiguration)
+                result = try SQLiteSession(db: db, prefetch: broken).append(events, expectSeq: nil, recorded: "r", cached: nil).0
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// An event of another type under `e`'s id.
     static func other(withIDOf e: Event, by actor: Actor) -> Event {
         Event(seq: 0, id: e.id, type: .unitRegistered, effective: e.effective, actor: actor, values: [.text("u-x"), .text("x"), .text("city")])
@@ -114,6 +133,23 @@ import LadderDomain
         #expect(try reopened.verify().ok)
     }
 
+    /// A batch large enough for its evidence to be prefetched (a run of events at a time, on a second
+    /// connection) onto a store read by need writes the projection rows small batches write; so does the
+    /// same batch when that connection cannot open (each run is then read on this one).
+    @Test func aPrefetchedBatchWritesTheProjectionsSmallBatchesWrite() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
+        #expect(all.count - half >= max(RebuildTuning.secondReaderFrom, 2 * EvidencePrefetch.runLength))
+        let small = try LargeBatchTests.inSmallBatches(all, of: 2_000)
+        let prefetched = try LargeBatchTests.reopened(after: half, of: all)
+        let broken = try tempStore()
+        _ = try broken.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
+        #expect(try LargeBatchTests.appendWithoutSecond(Array(all[half...]), to: SQLiteStore(path: broken.path)).appended == all.count - half)
+        for s in [prefetched, broken] {
+            #expect(try LargeBatchTests.projection(s) == LargeBatchTests.projection(small))
+            #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(small))
+        }
+    }
+
     /// A large batch onto a store with few rows for its size reads the store whole, its managers' lists
     /// included, and asks it for nothing more: the same rows and lists as small batches give.
     @Test func aLargeBatchOntoASmallStoreReadsItWhole() throws {
@@ -124,10 +160,7 @@ import LadderDomain
         #expect(try LargeBatchTests.rows(reopened) == LargeBatchTests.rows(small))
         let lists = try LargeBatchTests.managerLists(reopened), want = try LargeBatchTests.managerLists(small)
         #expect(lists.count > 100 && lists == want)
-        func projection(_ s: SQLiteStore) throws -> [Row] {
-            try s.db.read { try Row.fetchAll($0, sql: "SELECT kind, key, body FROM projection ORDER BY kind, key") }
-        }
-        #expect(try projection(reopened) == projection(small))
+        #expect(try LargeBatchTests.projection(reopened) == LargeBatchTests.projection(small))
         #expect(try reopened.verify().ok)
     }
 
@@ -225,17 +258,7 @@ import LadderDomain
         #expect(all.count - half >= RebuildTuning.secondReaderFrom)
         let s = try tempStore(), normal = try tempStore()
         normal.readsSmallStoresWhole = false  // (as the session below: the lists are read by need)
-        func appendWithoutSecond(_ events: [Event]) throws -> AppendResult {
-            try s.db.writeWithoutTransaction { db in
-                var result: AppendResult?
-                try db.inTransaction(.immediate) {
-                    let broken = (path: s.path + "-missing", configuration: s.readOnlyConfiguration)
-                    result = try SQLiteSession(db: db, prefetch: broken).append(events, expectSeq: nil, recorded: "r", cached: nil).0
-                    return .commit
-                }
-                return result!
-            }
-        }
+        func appendWithoutSecond(_ events: [Event]) throws -> AppendResult { try LargeBatchTests.appendWithoutSecond(events, to: s) }
         for (store, append) in [(normal, { (e: [Event]) in try normal.append(e, expectSeq: nil, recorded: "r") }), (s, appendWithoutSecond)] {
             #expect(try append(Array(all[..<half])).appended == half)
             #expect(try append(Array(all[half...])).appended == all.count - half)

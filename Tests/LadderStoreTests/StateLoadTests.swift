@@ -28,6 +28,49 @@ import Testing
         #expect(light.applications.values.contains { $0.stage == "granted" })
     }
 
+    /// Rows read apart from the state (an append's prefetch) are taken in as loading by need would take
+    /// them: a manager's row or half-year the state holds already stays as it is (this process may have
+    /// changed it), the half-years it lacks are added once, and a manager read whole is then whole.
+    @Test func mergedRowsAddOnlyWhatTheStateLacks() throws {
+        var full = LedgerState()
+        for e in LargeBatchTests.province { full.apply(e) }
+        let (m, held) = try #require(full.managers.lazy.compactMap { m, s -> (String, ManagerState)? in
+            Set(s.ratings.map(\.bucket)).count >= 3 ? (m, s) : nil }.first)
+        let buckets = Array(Set(held.ratings.map(\.bucket))).sorted()
+        var rows = ManagerRows()
+        try rows.add(kind: "manager", key: m, body: #require(try full.encode(EntityRef(kind: .manager, key: m))))
+        for b in buckets {
+            let key = String.key(m, b)
+            try rows.add(kind: "record", key: key, body: #require(try full.encode(EntityRef(kind: .record, key: key))))
+        }
+        // The state holds the manager in part: its row (renamed here) and the first half-year, one rating short.
+        var state = LedgerState(), mine = held
+        mine.name = "changed here"
+        let dropped = try #require(mine.ratings.firstIndex { $0.bucket == buckets[0] })
+        mine.ratings.remove(at: dropped)
+        for b in buckets.dropFirst() {
+            mine.assessments.removeAll { $0.bucket == b }; mine.reviews.removeAll { $0.bucket == b }
+            mine.ratings.removeAll { $0.bucket == b }; mine.classes.removeAll { $0.bucket == b }
+        }
+        state.managers[m] = mine
+        state.partialManagers[m] = [buckets[0]]
+        state.merge(rows, buckets: [m: [buckets[1]]], whole: [])
+        let merged = try #require(state.managers[m])
+        #expect(merged.name == "changed here")
+        #expect(merged.ratings.filter { $0.bucket == buckets[0] }.count == held.ratings.filter { $0.bucket == buckets[0] }.count - 1)
+        #expect(merged.ratings.count == held.ratings.count - 1)  // every other half-year added, once
+        #expect(merged.ratings.map(\.seq) == merged.ratings.map(\.seq).sorted())
+        #expect(state.partialManagers[m] == Set(buckets))
+        // Again, read whole: nothing is added twice, and the manager is whole.
+        state.merge(rows, buckets: [:], whole: [m])
+        #expect(state.managers[m]?.evidenceCount == merged.evidenceCount)
+        #expect(state.partialManagers[m] == nil && state.has(.manager(m)))
+        // A manager not held is taken whole from its rows.
+        var empty = LedgerState()
+        empty.merge(rows, buckets: [:], whole: [m])
+        #expect(empty.managers[m] == held)
+    }
+
     /// The fold's read (packed columns only) gives the events the full rows give, from any point.
     @Test func theFoldsReadGivesTheEventsTheRowsGive() throws {
         let s = try tempStore()

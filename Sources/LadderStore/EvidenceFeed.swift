@@ -1,0 +1,184 @@
+import Foundation
+import LadderDomain
+
+/// What a run of a batch's events will ask the store for before the rules can check them: the
+/// managers they name, with the half-years their evidence is filed in (`Need.evidence`), or whole
+/// (`Need.manager`: an event that names a manager and no half-year: an application, a decision, a move).
+/// Each want is listed once, in the run where it first comes, and not at all if the state held it.
+struct EvidenceRun: Sendable {
+    /// The run's events: `events[start..<end]`.
+    var start: Int, end: Int
+    /// Managers whose rows are read: first named here, and not held.
+    var rows: [String] = []
+    var buckets: [String: Set<String>] = [:]
+    var whole: [String] = []
+    /// Every manager first named here.
+    var named: [String] = []
+
+    /// Reads the run's rows from `session`: one query per 500 keys, and a key range per manager read whole.
+    func read(from session: any LedgerSession) throws -> ManagerRows {
+        var rows = ManagerRows()
+        try session.projections(kind: "manager", keys: self.rows) { try rows.add(kind: "manager", key: $0, body: $1) }
+        let whole = Set(self.whole)
+        var keys: [String] = []
+        for (m, bs) in buckets where !whole.contains(m) { for b in bs { keys.append(String.key(m, b)) } }
+        try session.projections(kind: "record", keys: keys) { try rows.add(kind: "record", key: $0, body: $1) }
+        for m in self.whole {
+            try session.projections(kind: "record", after: m + "|", before: m + "}") { try rows.add(kind: "record", key: $0, body: $1) }
+        }
+        return rows
+    }
+
+    /// Takes in the rows read for this run, and marks each manager it names that the store lacks as looked up:
+    /// the rules of its first event need not ask again (a batch that enrols 9,090 managers would ask 9,090 times).
+    func absorb(_ rows: ManagerRows, into loaded: inout LoadedState) {
+        loaded.state.merge(rows, buckets: buckets, whole: whole)
+        for m in named where !loaded.state.managers.keys.contains(m) {
+            loaded.probed.insert(.manager(m))
+            loaded.probed.insert(.managerRow(m))
+        }
+    }
+}
+
+/// Cuts a batch into `EvidenceRun`s, in order, remembering what earlier runs asked for.
+struct EvidencePlanner: Sendable {
+    /// What the state held when the batch began: managers' rows, and those held in part (absent: whole).
+    private let heldRows: Set<String>, heldPartly: [String: Set<String>]
+    private var named: Set<String> = [], whole: Set<String> = [], buckets: Set<String> = []
+    /// Every manager named so far, in order.
+    private(set) var names: [String] = []
+
+    init(_ state: LedgerState) {
+        heldRows = Set(state.managers.keys)
+        heldPartly = state.partialManagers
+    }
+
+    private func holdsWhole(_ m: String) -> Bool { heldRows.contains(m) && !heldPartly.keys.contains(m) }
+
+    mutating func run(_ events: [Event], _ range: Range<Int>) -> EvidenceRun {
+        var run = EvidenceRun(start: range.lowerBound, end: range.upperBound)
+        func name(_ m: String) {
+            guard named.insert(m).inserted else { return }
+            run.named.append(m)
+            names.append(m)
+            if !heldRows.contains(m) { run.rows.append(m) }
+        }
+        for e in events[range] {
+            // Positional: the manager is field 0 of every evidence type (Catalogue).
+            if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty {
+                name(m)
+                guard !whole.contains(m), !holdsWhole(m), heldPartly[m]?.contains(b) != true,
+                      buckets.insert(String.key(m, b)).inserted else { continue }
+                run.buckets[m, default: []].insert(b)
+            } else if let m = e.text("manager"), !m.isEmpty {
+                name(m)
+                if !holdsWhole(m), whole.insert(m).inserted { run.whole.append(m) }
+            }
+        }
+        return run
+    }
+}
+
+/// Loads, before each event's rules, what it will ask for (`EvidenceRun`), so that a large batch into a
+/// large store does not spend its time on small queries one event at a time. On a backend that can
+/// (`LedgerSession.prefetchEvidence`), the rows are read and decoded on a second connection and thread,
+/// a run of events ahead of the rules, and this thread only takes them in; else the whole batch's are
+/// read up front, here. What is loaded is what `ensure` would read then: the store's rows do not change
+/// until the batch's are written, after the rules.
+struct EvidenceFeed {
+    private let prefetch: EvidencePrefetch?
+    private var next = 0
+    /// Time spent waiting for the prefetch (`LADDER_TRACE`).
+    private(set) var waited: TimeInterval = 0
+
+    /// Starts the feed; `names` receives every manager the batch names (the lists `ReadAhead` reads).
+    init(_ events: [Event], into loaded: inout LoadedState, session: any LedgerSession, names: @escaping @Sendable ([String]) -> Void) throws {
+        guard !loaded.complete else { prefetch = nil; names([]); return }
+        prefetch = session.prefetchEvidence(events, planner: EvidencePlanner(loaded.state), names: names)
+        guard prefetch == nil else { return }
+        var planner = EvidencePlanner(loaded.state)
+        let run = planner.run(events, events.indices)
+        run.absorb(try run.read(from: session), into: &loaded)
+        names(planner.names)
+    }
+
+    /// Takes in every run that starts at or before event `index`. A run the prefetch could not read is
+    /// read here (`exclusive`: the session is shared with the row writer by then).
+    mutating func take(upTo index: Int, into loaded: inout LoadedState, session: any LedgerSession,
+                       exclusive: (() throws -> ManagerRows) throws -> ManagerRows) throws {
+        guard let prefetch else { return }
+        while next < prefetch.count, prefetch.start(of: next) <= index {
+            let began = PhaseTrace.isOn ? Date() : nil
+            let (run, rows) = prefetch.result(next)
+            if let began { waited += Date().timeIntervalSince(began) }
+            run.absorb(try rows ?? exclusive { try run.read(from: session) }, into: &loaded)
+            next += 1
+        }
+    }
+
+    /// Waits for the prefetch's connection to close (on every path: the commit is never held back by its read).
+    func finish() { prefetch?.stop() }
+}
+
+/// The prefetch behind an `EvidenceFeed`: a thread that plans and reads the runs in order on a
+/// connection of its own. The first run is read before the rest are planned, so that the rules start
+/// early; then `names` hears every manager the batch names.
+final class EvidencePrefetch: @unchecked Sendable {
+    /// Events per run: small enough that the rules wait little for the first, large enough that a
+    /// run's queries carry many keys each.
+    static let runLength = 2_048
+    let count: Int
+    private let results: [Pending<(EvidenceRun, ManagerRows?)>]
+    private let lock = NSLock()
+    private var stopped = false
+    private let finished = DispatchSemaphore(value: 0)
+    private var joined = false  // the caller's thread only
+
+    /// `withSession` runs its body on a read connection of its own, or throws if it cannot open one.
+    init(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void,
+         withSession: @escaping @Sendable (_ body: (any LedgerSession) throws -> Void) throws -> Void) {
+        let n = events.count, length = Self.runLength
+        count = (n + length - 1) / length
+        results = (0..<count).map { _ in Pending() }
+        let results = results
+        Thread.detachNewThread { [self] in
+            var planner = planner, runs: [EvidenceRun] = []
+            func planned(_ i: Int) -> EvidenceRun {
+                while runs.count <= i {
+                    let j = runs.count
+                    runs.append(planner.run(events, (j * length)..<min(n, (j + 1) * length)))
+                }
+                return runs[i]
+            }
+            func publish(_ i: Int, _ session: (any LedgerSession)?) {
+                let run = planned(i)
+                results[i].fulfil((run, session.flatMap { try? run.read(from: $0) }))
+                if i == 0 {  // the rules start on it; meanwhile the rest are planned, which names every manager
+                    _ = planned(count - 1)
+                    names(planner.names)
+                }
+            }
+            var next = 0
+            try? withSession { session in
+                while next < count, !isStopped { publish(next, session); next += 1 }
+            }
+            // A connection that could not open, or closed: the caller reads what is left itself.
+            while next < count, !isStopped { publish(next, nil); next += 1 }
+            names(planner.names)  // stopped before the first run (a batch recorded already): the lists are still asked for
+            finished.signal()
+        }
+    }
+
+    func start(of run: Int) -> Int { run * Self.runLength }
+    func result(_ run: Int) -> (EvidenceRun, ManagerRows?) { results[run].value() }
+
+    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    /// Stops after the run being read, and waits for the thread to end (its connection closed).
+    func stop() {
+        lock.lock(); stopped = true; lock.unlock()
+        guard !joined else { return }
+        finished.wait()
+        joined = true
+    }
+}
