@@ -27,7 +27,9 @@ protocol LedgerSession {
     /// `ReadAhead.readLogs`. A backend with a second connection does all this on another thread while this
     /// one goes on (the caller holds the write lock and has written nothing yet, so both connections see the
     /// same log); one without runs the check when asked for, and leaves the lists to `extendManagerLogs`.
-    func readAhead(_ events: [Event]) -> ReadAhead
+    /// Without `checksIDs`, only the lists are read ahead (`LedgerSession.append`'s `optimistic`: the
+    /// log's unique ids find a recorded one at insert); the check, if asked for, runs then, on this thread.
+    func readAhead(_ events: [Event], checksIDs: Bool) -> ReadAhead
     /// A prefetch of what a batch's rules will ask for (`EvidenceFeed`), read on a second connection and
     /// thread; nil where the backend has none (the feed then reads it all up front on this session).
     func prefetchEvidence(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void) -> EvidencePrefetch?
@@ -76,7 +78,7 @@ enum RowText {
 extension LedgerSession {
     var writesRowsConcurrently: Bool { false }
     func prepareInserts() throws {}
-    func readAhead(_ events: [Event]) -> ReadAhead { ReadAhead(duplicateCheck: { try checkDuplicates(events) }) }
+    func readAhead(_ events: [Event], checksIDs: Bool) -> ReadAhead { ReadAhead(duplicateCheck: { try checkDuplicates(events) }) }
     func prefetchEvidence(_ events: [Event], planner: EvidencePlanner, names: @escaping @Sendable ([String]) -> Void) -> EvidencePrefetch? { nil }
 
     /// The duplicate check of `events` against this session's log. A log much shorter than the batch (a new

@@ -91,7 +91,7 @@ struct SQLiteSession: LedgerSession {
     /// A large batch's ids are looked up on a second connection (~1 µs each: 0.06 s for 100,000 ids
     /// in a fresh store, 0.12 s in a store of 1,000,000) and checked there while this one preloads the
     /// evidence; then the lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
-    func readAhead(_ events: [Event]) -> ReadAhead {
+    func readAhead(_ events: [Event], checksIDs: Bool) -> ReadAhead {
         guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else {
             return ReadAhead(duplicateCheck: { try checkDuplicates(events) })
         }
@@ -101,7 +101,7 @@ struct SQLiteSession: LedgerSession {
             do {
                 try DatabaseQueue(path: prefetch.path, configuration: prefetch.configuration).read { db in
                     let second = SQLiteSession(db: db)
-                    check.fulfil(try? second.checkDuplicates(events))
+                    if checksIDs { check.fulfil(try? second.checkDuplicates(events)) }
                     lists = (try? second.managerLogs(of: managers.value())) ?? [:]
                 }
             } catch {}
@@ -110,7 +110,8 @@ struct SQLiteSession: LedgerSession {
         }
         // A second connection that cannot open or read (no file descriptor left, say) costs only its time:
         // the same lookups on this connection give the same answer, and `extendManagerLogs` reads the lists.
-        return ReadAhead(duplicateCheck: { try check.value() ?? checkDuplicates(events) }, managerLogs: { logs.value() }, managers: managers)
+        return ReadAhead(duplicateCheck: { try (checksIDs ? check.value() : nil) ?? checkDuplicates(events) },
+                         managerLogs: { logs.value() }, managers: managers)
     }
 
     /// Batches as large as those whose ids are read ahead (`RebuildTuning.secondReaderFrom`).

@@ -234,6 +234,33 @@ import LadderDomain
         #expect(try s.head() == before)
     }
 
+    /// A large batch's ids are not looked up before its rules: the log's unique index finds a recorded one
+    /// at insert, and the batch is run again with the check. So an event the rules accept under an id the
+    /// log holds is refused as a duplicate, with nothing written; recorded events resent with new ones are
+    /// skipped; and a batch the rules refuse is refused as before.
+    @Test func aLargeBatchFindsARecordedIdAtInsert() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
+        #expect(all.count - half >= RebuildTuning.secondReaderFrom)
+        let s = try tempStore()
+        _ = try s.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
+        let before = try s.head()
+        // A new rating (accepted by the rules) under the id of one recorded before.
+        var reused = Array(all[half...])
+        let i = try #require(reused.indices.last { reused[$0].type == .performanceRated })
+        let e = reused[i]
+        reused[i] = Event(seq: 0, id: all[0].id, type: e.type, effective: e.effective, actor: e.actor, values: e.values)
+        let refused = #expect(throws: Refusals.self) { try s.append(reused, expectSeq: nil, recorded: "r") }
+        #expect(refused?.all.map(\.rule) == [.duplicateID])
+        #expect(refused?.all.first?.event == all[0].id)
+        #expect(try s.head() == before)
+        // The last 20 recorded events, resent ahead of the new ones: skipped, the rest appended.
+        let resent = Array(all[(half - 20)...])
+        let result = try s.append(resent, expectSeq: nil, recorded: "r")
+        #expect(result.skipped == 20 && result.appended == all.count - half)
+        #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(LargeBatchTests.inSmallBatches(all, of: 2_000, recorded: "r")))
+        #expect(try s.verify().ok)
+    }
+
     /// The managers' lists of seqs a large batch extends are read on the second connection while the
     /// evidence is preloaded: onto a store opened anew (nothing cached), each list keeps the seqs the
     /// store held and gains the batch's, as small batches give them.
