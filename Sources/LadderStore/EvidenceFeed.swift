@@ -45,12 +45,19 @@ struct EvidencePlanner: Sendable {
     /// What the state held when the batch began: managers' rows, and those held in part (absent: whole).
     private let heldRows: Set<String>, heldPartly: [String: Set<String>]
     private var named: Set<String> = [], whole: Set<String> = [], buckets: Set<String> = []
+    /// The events planned for, by index (nil: all).
+    private let included: [Bool]?
     /// Every manager named so far, in order.
     private(set) var names: [String] = []
 
-    init(_ state: LedgerState) {
+    init(_ state: LedgerState, events count: Int, only: [Int]?) {
         heldRows = Set(state.managers.keys)
         heldPartly = state.partialManagers
+        included = only.map { only in
+            var mask = [Bool](repeating: false, count: count)
+            for i in only { mask[i] = true }
+            return mask
+        }
     }
 
     private func holdsWhole(_ m: String) -> Bool { heldRows.contains(m) && !heldPartly.keys.contains(m) }
@@ -63,7 +70,8 @@ struct EvidencePlanner: Sendable {
             names.append(m)
             if !heldRows.contains(m) { run.rows.append(m) }
         }
-        for e in events[range] {
+        for i in range where included?[i] ?? true {
+            let e = events[i]
             // Positional: the manager is field 0 of every evidence type (Catalogue).
             if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty {
                 name(m)
@@ -91,15 +99,18 @@ struct EvidenceFeed {
     /// Time spent waiting for the prefetch (`LADDER_TRACE`).
     private(set) var waited: TimeInterval = 0
 
-    /// Starts the feed; `names` receives every manager the batch names (the lists `ReadAhead` reads).
-    init(_ events: [Event], into loaded: inout LoadedState, session: any LedgerSession, names: @escaping @Sendable ([String]) -> Void) throws {
+    /// Starts the feed for the events at `only` (nil: all); `names` receives every manager they name (the
+    /// lists `ReadAhead` reads).
+    init(_ events: [Event], only: [Int]?, into loaded: inout LoadedState, session: any LedgerSession,
+         names: @escaping @Sendable ([String]) -> Void) throws {
         guard !loaded.complete else { prefetch = nil; names([]); return }
-        prefetch = session.prefetchEvidence(events, planner: EvidencePlanner(loaded.state), names: names)
+        let planner = EvidencePlanner(loaded.state, events: events.count, only: only)
+        prefetch = session.prefetchEvidence(events, planner: planner, names: names)
         guard prefetch == nil else { return }
-        var planner = EvidencePlanner(loaded.state)
-        let run = planner.run(events, events.indices)
+        var here = planner
+        let run = here.run(events, events.indices)
         run.absorb(try run.read(from: session), into: &loaded)
-        names(planner.names)
+        names(here.names)
     }
 
     /// Takes in every run that starts at or before event `index`. A run the prefetch could not read is

@@ -7,35 +7,38 @@ extension LedgerSession {
     /// each event, then the rows, the projections and the checkpoint. With `smallStoreWhole`, a store
     /// small for the batch (`LoadedState.readsWhole`) is read whole.
     ///
-    /// `optimistic`: the batch's ids are not looked up in the log first (for 100,000 ids in a store of
-    /// 1,000,000, ~0.12 s that the rules waited for); a backend whose log refuses a second row with an id
-    /// (a unique index) finds a recorded one at insert, and the caller, told so (`StoredDuplicate`, or the
-    /// backend's own error), rolls back and runs the batch again with the check. A batch refused by its
-    /// rules is checked before its refusals are given: a re-append is skipped, not refused.
-    func append(_ events: [Event], expectSeq: Int64?, recorded: String,
-                cached: LoadedState?, smallStoreWhole: Bool = false, optimistic: Bool = false) throws -> (AppendResult, LoadedState) {
+    /// `check` says when the batch's ids are looked up in the log (`AppendCheck`).
+    func append(_ events: [Event], expectSeq: Int64?, recorded: String, cached: LoadedState?,
+                smallStoreWhole: Bool = false, check: AppendCheck = .alongside) throws -> (AppendResult, LoadedState) {
         let head = try head()
         if let expectSeq, expectSeq != head.seq {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        // Read while the evidence is preloaded: the duplicate check (unless optimistic), then the lists the batch will extend.
-        let ahead = readAhead(events, checksIDs: !optimistic)
+        let optimistic = check == .optimistic
+        // Looked up first: only the events not recorded yet are written, read for and checked.
+        var first: DuplicateCheck?
+        if case .first(let known) = check { first = try known ?? checkDuplicates(events) }
+        // Read while the evidence is preloaded: the duplicate check (alongside), then the lists the batch will extend.
+        let ahead = readAhead(events, checksIDs: check == .alongside)
         defer { ahead.readLogs(of: []) }  // the reader waits for the managers' names, on every path (the first names count)
+        // Optimistic: every event is a candidate, as if no id were recorded or repeated (the log's unique ids find one at insert).
+        var (candidates, inBatch, skipped, refusals) = first.map { ($0.candidates, Optional($0.inBatch), $0.skipped, $0.refusals) }
+            ?? (Array(events.indices), nil, 0, [])
         // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
-        // large batch (EventRowWriter). It starts now, on every event, as if none were recorded already (the
-        // usual batch), computing rows while this thread preloads; it touches the session only once an event
-        // is accepted, and from then on every other use of the session goes through it.
-        var writer = try EventRowWriter(events, candidates: Array(events.indices), after: head, recorded: recorded, session: self)
+        // large batch (EventRowWriter). It starts now, on every candidate (alongside the check: as if none were
+        // recorded already, the usual batch), computing rows while this thread preloads; it touches the session
+        // only once an event is accepted, and from then on every other use of the session goes through it.
+        var writer = try EventRowWriter(events, candidates: candidates, after: head, recorded: recorded, session: self)
         defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
+        if !refusals.isEmpty { writer.cancel() }  // (refused as a duplicate: nothing will be written)
         var loaded = try cached ?? openState(head: head, whole: smallStoreWhole && LoadedState.readsWhole(log: head.seq, batch: events.count))
         let managerNames = ahead.managers
-        var feed = try EvidenceFeed(events, into: &loaded, session: self, names: { managerNames.fulfil($0) })
+        var feed = try EvidenceFeed(events, only: first == nil ? nil : candidates, into: &loaded, session: self,
+                                    names: { managerNames.fulfil($0) })
         defer { feed.finish() }
         PhaseTrace.mark("open and preload")
-        // Optimistic: every event is a candidate, as if no id were recorded or repeated (the log's unique ids find one at insert).
-        var (candidates, inBatch, skipped, refusals) = (Array(events.indices), [String: Int]?.none, 0, [(index: Int, refusals: [Refusal])]())
-        if !optimistic {
+        if check == .alongside {
             let check = try ahead.duplicateCheck()
             (candidates, inBatch, skipped, refusals) = (check.candidates, check.inBatch, check.skipped, check.refusals)
             PhaseTrace.mark("duplicate check (waited for)")
@@ -68,7 +71,14 @@ extension LedgerSession {
             }
             let problems = loaded.state.check(e, recorded: recordedType)
             if !problems.isEmpty {
-                if refusals.isEmpty { writer.cancel() }  // nothing will be written: the seqs it assumed no longer hold
+                if refusals.isEmpty {
+                    writer.cancel()  // nothing will be written: the seqs it assumed no longer hold
+                    // Checked against the log now, not after the rest: the refusals stand only if none of the batch's
+                    // ids is recorded or repeated (a batch resent is skipped, and a rule would refuse most of it).
+                    if optimistic, case let check = try checkDuplicates(events), check.candidates != candidates {
+                        throw StoredDuplicate(check: check)
+                    }
+                }
                 refusals.append((index, problems))
                 continue
             }
@@ -81,12 +91,8 @@ extension LedgerSession {
         }
         feed.finish()
         PhaseTrace.note("evidence prefetch (waited for, in the rules)", feed.waited)
-        if !refusals.isEmpty {
-            // Checked against the log only now: the refusals stand if none of the batch's ids is recorded.
-            if optimistic, try checkDuplicates(events).candidates != candidates { throw StoredDuplicate() }
-            // In the batch's order, as one pass over it would find them.
-            throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals))
-        }
+        // In the batch's order, as one pass over it would find them.
+        if !refusals.isEmpty { throw Refusals(refusals.sorted { $0.index < $1.index }.flatMap(\.refusals)) }
 
         PhaseTrace.mark("rules")
         // Encoded while the writer finishes the rows (the state is final: the rules are done).
@@ -105,5 +111,27 @@ extension LedgerSession {
     }
 }
 
-/// An optimistic append (`LedgerSession.append`) met an id the log holds: it is to be run again, with the check.
-struct StoredDuplicate: Error {}
+/// When an append looks up its batch's ids in the log (`LedgerSession.append`).
+enum AppendCheck: Equatable {
+    /// On a second connection (where the backend has one) while this one preloads: the usual batch.
+    case alongside
+    /// Not before the rules (for 100,000 ids in a store of 1,000,000, ~0.12 s that the rules waited for):
+    /// a backend whose log refuses a second row with an id (a unique index) finds a recorded or repeated
+    /// one at insert, and the caller, told so (`StoredDuplicate`, or the backend's own error), rolls back to
+    /// before the attempt and runs the batch again with `.first`. A batch its rules refuse is checked before
+    /// its refusals are given: a re-append is skipped, not refused.
+    case optimistic
+    /// Before anything else, or already (in the same transaction): a batch known to hold recorded ids is
+    /// read for, checked and written only where it is new.
+    case first(DuplicateCheck?)
+
+    static func == (a: AppendCheck, b: AppendCheck) -> Bool {
+        switch (a, b) {
+        case (.alongside, .alongside), (.optimistic, .optimistic), (.first, .first): return true
+        default: return false
+        }
+    }
+}
+
+/// An optimistic append met ids the log holds: the batch is to be run again, with this check.
+struct StoredDuplicate: Error { let check: DuplicateCheck }
