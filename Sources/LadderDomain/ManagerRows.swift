@@ -9,6 +9,9 @@ public struct ManagerRows: Sendable {
 
     public init() {}
 
+    /// The managers whose rows are here.
+    public var keys: Set<String> { Set(managers.map(\.key)) }
+
     /// Decodes one row of kind `manager` or `record` (others are not this type's).
     public mutating func add(kind: String, key: String, body: Data) throws {
         switch EntityRef.Kind(rawValue: kind) {

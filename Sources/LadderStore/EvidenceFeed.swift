@@ -6,8 +6,6 @@ import LadderDomain
 /// (`Need.manager`: an event that names a manager and no half-year: an application, a decision, a move).
 /// Each want is listed once, in the run where it first comes, and not at all if the state held it.
 struct EvidenceRun: Sendable {
-    /// The run's events: `events[start..<end]`.
-    var start: Int, end: Int
     /// Managers whose rows are read: first named here, and not held.
     var rows: [String] = []
     var buckets: [String: Set<String>] = [:]
@@ -15,15 +13,16 @@ struct EvidenceRun: Sendable {
     /// Every manager first named here.
     var named: [String] = []
 
-    /// Reads the run's rows from `session`: one query per 500 keys, and a key range per manager read whole.
+    /// Reads the run's rows from `session`: one query per 500 keys, and a key range per manager read whole
+    /// (not for one whose row the store lacks: a manager the batch enrols has no evidence there).
     func read(from session: any LedgerSession) throws -> ManagerRows {
         var rows = ManagerRows()
         try session.projections(kind: "manager", keys: self.rows) { try rows.add(kind: "manager", key: $0, body: $1) }
-        let whole = Set(self.whole)
+        let whole = Set(self.whole), sought = Set(self.rows), found = rows.keys
         var keys: [String] = []
         for (m, bs) in buckets where !whole.contains(m) { for b in bs { keys.append(String.key(m, b)) } }
         try session.projections(kind: "record", keys: keys) { try rows.add(kind: "record", key: $0, body: $1) }
-        for m in self.whole {
+        for m in self.whole where !sought.contains(m) || found.contains(m) {
             try session.projections(kind: "record", after: m + "|", before: m + "}") { try rows.add(kind: "record", key: $0, body: $1) }
         }
         return rows
@@ -63,7 +62,7 @@ struct EvidencePlanner: Sendable {
     private func holdsWhole(_ m: String) -> Bool { heldRows.contains(m) && !heldPartly.keys.contains(m) }
 
     mutating func run(_ events: [Event], _ range: Range<Int>) -> EvidenceRun {
-        var run = EvidenceRun(start: range.lowerBound, end: range.upperBound)
+        var run = EvidenceRun()
         func name(_ m: String) {
             guard named.insert(m).inserted else { return }
             run.named.append(m)
@@ -132,8 +131,8 @@ struct EvidenceFeed {
 }
 
 /// The prefetch behind an `EvidenceFeed`: a thread that plans and reads the runs in order on a
-/// connection of its own. The first run is read before the rest are planned, so that the rules start
-/// early; then `names` hears every manager the batch names.
+/// connection of its own, each planned just before it is read; once the last is planned, `names` hears
+/// every manager the batch names.
 final class EvidencePrefetch: @unchecked Sendable {
     /// Events per run: small enough that the rules wait little for the first, large enough that a
     /// run's queries carry many keys each.
@@ -163,11 +162,8 @@ final class EvidencePrefetch: @unchecked Sendable {
             }
             func publish(_ i: Int, _ session: (any LedgerSession)?) {
                 let run = planned(i)
+                if i == count - 1 { names(planner.names) }
                 results[i].fulfil((run, session.flatMap { try? run.read(from: $0) }))
-                if i == 0 {  // the rules start on it; meanwhile the rest are planned, which names every manager
-                    _ = planned(count - 1)
-                    names(planner.names)
-                }
             }
             var next = 0
             try? withSession { session in

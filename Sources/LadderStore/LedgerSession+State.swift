@@ -121,7 +121,7 @@ extension LedgerSession {
     /// whole, or unknown to the store, is left as it is.
     func loadEvidence(_ wanted: [String: Set<String>], into state: inout LedgerState) throws {
         guard !wanted.isEmpty else { return }
-        var run = EvidenceRun(start: 0, end: 0)
+        var run = EvidenceRun()
         run.rows = wanted.keys.filter { !state.managers.keys.contains($0) }
         run.buckets = wanted
         state.merge(try run.read(from: self), buckets: wanted, whole: [])
