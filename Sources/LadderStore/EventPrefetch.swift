@@ -36,11 +36,15 @@ final class EventPrefetch: @unchecked Sendable {
                         chunk.append(e)
                         if chunk.count == EventPrefetch.chunkSize {
                             logs.add(chunk)
-                            try push(chunk)
-                            chunk.removeAll(keepingCapacity: true)
+                            // Handed over whole, the reader keeping no reference: a chunk still shared when the
+                            // writer folds it in place is copied first, a retain per field of every event.
+                            var full: [Event] = []
+                            full.reserveCapacity(EventPrefetch.chunkSize)
+                            swap(&full, &chunk)
+                            try push(consume full)
                         }
                     }
-                    if !chunk.isEmpty { logs.add(chunk); try push(chunk) }
+                    if !chunk.isEmpty { logs.add(chunk); try push(consume chunk) }
                     cond.lock()
                     self.logs = logs
                     cond.unlock()
@@ -54,13 +58,13 @@ final class EventPrefetch: @unchecked Sendable {
         }
     }
 
-    private func push(_ chunk: [Event]) throws {
+    private func push(_ chunk: consuming [Event]) throws {
         var done: [[Event]] = []
         defer { done.removeAll() }  // freed here, on the reader's thread, outside the lock
         cond.lock(); defer { cond.unlock() }
         while chunks.count >= EventPrefetch.depth && !stopped { cond.wait() }
         if stopped { throw Stopped() }
-        chunks.append(chunk)
+        chunks.append(consume chunk)
         swap(&done, &spent)
         cond.broadcast()
     }
