@@ -253,6 +253,14 @@ import LadderDomain
         #expect(refused?.all.map(\.rule) == [.duplicateID])
         #expect(refused?.all.first?.event == all[0].id)
         #expect(try s.head() == before)
+        // A rating of a manager the ledger does not know: refused by its rule (the batch holds no recorded id), nothing written.
+        var unknown = Array(all[half...])
+        let j = try #require(unknown.indices.first { unknown[$0].type == .performanceRated })
+        let r = unknown[j]
+        unknown[j] = Event(seq: 0, id: r.id, type: r.type, effective: r.effective, actor: r.actor, values: [.text("M-99999")] + r.values.dropFirst())
+        let ruled = #expect(throws: Refusals.self) { try s.append(unknown, expectSeq: nil, recorded: "r") }
+        #expect(ruled?.all.count == 1 && ruled?.all.first?.event == r.id && ruled?.all.first?.rule != .duplicateID)
+        #expect(try s.head() == before)
         // The last 20 recorded events, resent ahead of the new ones: skipped, the rest appended.
         let resent = Array(all[(half - 20)...])
         let result = try s.append(resent, expectSeq: nil, recorded: "r")
