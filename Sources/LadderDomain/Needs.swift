@@ -28,7 +28,7 @@ extension LedgerState {
 
     /// Whether every need of `e` is met or was looked up already (and found absent): whether loading
     /// what `e` needs would read nothing. The append's check before each event, which in the common
-    /// case (a batch's evidence preloaded) finds everything here without building a set.
+    /// case (a batch's evidence loaded ahead by its feed) finds everything here without building a set.
     public func meetsNeeds(of e: Event, lookedUp: Set<Need>) -> Bool {
         forEachNeed(of: e) { state, need in state.has(need) || lookedUp.contains(need) }
     }

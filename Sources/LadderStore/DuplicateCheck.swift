@@ -32,8 +32,4 @@ struct DuplicateCheck: Sendable {
             candidates.append(index)
         }
     }
-
-    var parts: (candidates: [Int], inBatch: [String: Int], skipped: Int, refusals: [(index: Int, refusals: [Refusal])]) {
-        (candidates, inBatch, skipped, refusals)
-    }
 }

@@ -30,7 +30,7 @@ final class EventRowWriter: @unchecked Sendable {
     private var joined = false  // the caller's thread only
 
     /// Rows computed at a time, and chunks computed ahead of the inserts at most (~16 MB): enough for
-    /// the writer to keep busy while this thread preloads and checks for duplicates.
+    /// the writer to keep busy while this thread loads the state and waits for the first evidence or the duplicate check.
     static let chunk = 1_024, ahead = 48
     /// From this many events on, on a second thread (where the backend allows it).
     static let concurrentFrom = 512

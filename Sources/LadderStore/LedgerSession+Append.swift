@@ -15,19 +15,19 @@ extension LedgerSession {
             throw Refusals([Refusal(.staleVersion, event: events.first?.id ?? "batch", field: "--expect-seq",
                                     "the log's last seq is \(head.seq), not \(expectSeq): another append came first; read the log again and retry")])
         }
-        let optimistic = check == .optimistic
+        let optimistic = check.isOptimistic
         // Looked up first: only the events not recorded yet are written, read for and checked.
         var first: DuplicateCheck?
         if case .first(let known) = check { first = try known ?? checkDuplicates(events) }
-        // Read while the evidence is preloaded: the duplicate check (alongside), then the lists the batch will extend.
-        let ahead = readAhead(events, checksIDs: check == .alongside)
+        // Read on a second connection where there is one: the duplicate check (alongside), then the lists the batch will extend.
+        let ahead = readAhead(events, checksIDs: check.isAlongside)
         defer { ahead.readLogs(of: []) }  // the reader waits for the managers' names, on every path (the first names count)
         // Optimistic: every event is a candidate, as if no id were recorded or repeated (the log's unique ids find one at insert).
         var (candidates, inBatch, skipped, refusals) = first.map { ($0.candidates, Optional($0.inBatch), $0.skipped, $0.refusals) }
             ?? (Array(events.indices), nil, 0, [])
         // The rows are written as the rules accept the events: on a second core, a few rows behind, for a
         // large batch (EventRowWriter). It starts now, on every candidate (alongside the check: as if none were
-        // recorded already, the usual batch), computing rows while this thread preloads; it touches the session
+        // recorded already, the usual batch), computing rows while this thread loads; it touches the session
         // only once an event is accepted, and from then on every other use of the session goes through it.
         var writer = try EventRowWriter(events, candidates: candidates, after: head, recorded: recorded, session: self)
         defer { writer.cancel() }  // on a refusal or a failure; after `finish`, nothing to do
@@ -37,8 +37,8 @@ extension LedgerSession {
         var feed = try EvidenceFeed(events, only: first == nil ? nil : candidates, into: &loaded, session: self,
                                     names: { managerNames.fulfil($0) })
         defer { feed.finish() }
-        PhaseTrace.mark("open and preload")
-        if check == .alongside {
+        PhaseTrace.mark("open, evidence read or its prefetch started")
+        if check.isAlongside {
             let check = try ahead.duplicateCheck()
             (candidates, inBatch, skipped, refusals) = (check.candidates, check.inBatch, check.skipped, check.refusals)
             PhaseTrace.mark("duplicate check (waited for)")
@@ -112,8 +112,8 @@ extension LedgerSession {
 }
 
 /// When an append looks up its batch's ids in the log (`LedgerSession.append`).
-enum AppendCheck: Equatable {
-    /// On a second connection (where the backend has one) while this one preloads: the usual batch.
+enum AppendCheck {
+    /// On a second connection (where the backend has one) while this one loads the state: the usual batch.
     case alongside
     /// Not before the rules (for 100,000 ids in a store of 1,000,000, ~0.12 s that the rules waited for):
     /// a backend whose log refuses a second row with an id (a unique index) finds a recorded or repeated
@@ -125,12 +125,8 @@ enum AppendCheck: Equatable {
     /// read for, checked and written only where it is new.
     case first(DuplicateCheck?)
 
-    static func == (a: AppendCheck, b: AppendCheck) -> Bool {
-        switch (a, b) {
-        case (.alongside, .alongside), (.optimistic, .optimistic), (.first, .first): return true
-        default: return false
-        }
-    }
+    var isAlongside: Bool { if case .alongside = self { true } else { false } }
+    var isOptimistic: Bool { if case .optimistic = self { true } else { false } }
 }
 
 /// An optimistic append met ids the log holds: the batch is to be run again, with this check.

@@ -58,7 +58,7 @@ extension LedgerSession {
         guard !loaded.complete else { return }
         for _ in 0..<8 {
             let wanted = needs(loaded.state)
-            // The common case (a batch's evidence is preloaded): everything is here, and no set is built.
+            // The common case (a batch's evidence is loaded ahead by its feed): everything is here, and no set is built.
             if wanted.allSatisfy({ loaded.state.has($0) }) { return }
             let missing = wanted.filter { !loaded.state.has($0) && !loaded.probed.contains($0) }
             if missing.isEmpty { return }

@@ -159,7 +159,7 @@ extension LoadedState {
     /// log's head is the one it reflects): only while it holds at most `cacheLimit` pieces of
     /// evidence. A state grows with every batch, by what the batch loads and adds, and is never
     /// cut down, so a process making many appends (the demo: 1,300,000 events, 500 MB of cached
-    /// state) would hold ever more; a batch that large gains nothing from it, as its preload
+    /// state) would hold ever more; a batch that large gains nothing from it, as its evidence's feed
     /// reads what it needs in a few queries (the demo's time was the same without it).
     var worthKeeping: Bool {
         var pieces = 0

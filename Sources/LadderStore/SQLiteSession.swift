@@ -89,8 +89,9 @@ struct SQLiteSession: LedgerSession {
     }
 
     /// A large batch's ids are looked up on a second connection (~1 µs each: 0.06 s for 100,000 ids
-    /// in a fresh store, 0.12 s in a store of 1,000,000) and checked there while this one preloads the
-    /// evidence; then the lists of the managers the preload names (~0.03 s for 9,090 in a store of 1,000,000).
+    /// in a fresh store, 0.12 s in a store of 1,000,000) and checked there while this one reads the
+    /// evidence (unless the append is optimistic: `AppendCheck`); then the lists of the managers the evidence's
+    /// feed names (~0.03 s for 9,090 in a store of 1,000,000).
     func readAhead(_ events: [Event], checksIDs: Bool) -> ReadAhead {
         guard let prefetch, events.count >= RebuildTuning.secondReaderFrom else {
             return ReadAhead(duplicateCheck: { try checkDuplicates(events) })
