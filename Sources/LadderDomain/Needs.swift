@@ -33,6 +33,16 @@ extension LedgerState {
         forEachNeed(of: e) { state, need in state.has(need) || lookedUp.contains(need) }
     }
 
+    /// Whether `e`'s one need is its own half-year of evidence (`Need.evidence`, in `forEachNeed`): a rating,
+    /// a review, a customer class (an assessment reads its cohort too). An append that has loaded that
+    /// half-year ahead of every such event (its evidence's feed) skips `meetsNeeds` for them.
+    public static func needsOnlyItsEvidence(_ e: Event) -> Bool {
+        switch e.type {
+        case .performanceRated, .reviewSubmitted, .customerClassAssigned: return true
+        default: return false
+        }
+    }
+
     /// Calls `visit` with each need of `e` (some more than once) until it returns false; returns
     /// whether all were visited. The one list of what an event reads, for both of the above.
     /// (The state is handed to `visit` rather than captured by it: a closure that calls a method

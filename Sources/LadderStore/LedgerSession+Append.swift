@@ -65,8 +65,9 @@ extension LedgerSession {
             var e = events[index]
             e.seq = next
             try feed.take(upTo: index, into: &loaded, session: self, exclusive: { try writer.exclusive($0) })
-            // The session is taken only to read (a manager the batch enrols was looked up by the feed).
-            if !loaded.complete && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
+            // The session is taken only to read (a manager the batch enrols was looked up by the feed). An event
+            // whose one need is its half-year of evidence has it from the feed (or its manager is nowhere).
+            if !loaded.complete && !LedgerState.needsOnlyItsEvidence(e) && !loaded.state.meetsNeeds(of: e, lookedUp: loaded.probed) {
                 try writer.exclusive { try ensure(&loaded) { $0.needs(for: e) } }
             }
             let problems = loaded.state.check(e, recorded: recordedType)

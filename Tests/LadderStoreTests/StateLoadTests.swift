@@ -71,6 +71,21 @@ import Testing
         #expect(empty.managers[m] == held)
     }
 
+    /// An event `needsOnlyItsEvidence` says needs its half-year alone needs just that, whatever the state holds:
+    /// the append skips `meetsNeeds` for it once its feed has loaded that half-year.
+    @Test func anEventThatNeedsOnlyItsEvidenceNeedsNothingElse() {
+        var state = LedgerState(), seen = 0
+        for e in LargeBatchTests.province {
+            if LedgerState.needsOnlyItsEvidence(e) {
+                seen += 1
+                #expect(state.needs(for: e) == [.evidence(manager: e.text(at: 0), bucket: LedgerState.bucket(of: e) ?? "?")])
+            }
+            state.apply(e)
+        }
+        #expect(seen > 1_000)
+        #expect(LargeBatchTests.province.contains { $0.type == .assessmentRecorded && !LedgerState.needsOnlyItsEvidence($0) })
+    }
+
     /// The fold's read (packed columns only) gives the events the full rows give, from any point.
     @Test func theFoldsReadGivesTheEventsTheRowsGive() throws {
         let s = try tempStore()
