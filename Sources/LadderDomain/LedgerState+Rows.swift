@@ -85,6 +85,12 @@ extension LedgerState {
         pendingApplicationLists = [:]
     }
 
+    /// Room in `evidence` for `n` more pieces, before a batch files them: grown one insert at a
+    /// time, the index of a 100,000-event batch was rehashed again and again, half of what its inserts cost.
+    public mutating func reserveEvidence(_ n: Int) {
+        if indexesEvidence { evidence.reserveCapacity(evidence.count + n) }
+    }
+
     /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.
     public mutating func indexEvidence(_ id: String, of m: String) {
         if managers[m]?.holds(evidence: id) == true { evidence[id] = m }

@@ -60,6 +60,7 @@ extension LedgerSession {
             if let i = inBatch![id], acceptedAt[i] { return events[i].type }
             return writer.exclusive { (try? self.type(ofEvent: id)) ?? nil }
         }
+        loaded.state.reserveEvidence(candidates.count(where: { events[$0].type.isEvidence }))
         var next = head.seq + 1
         for index in candidates {
             var e = events[index]
