@@ -11,6 +11,11 @@ struct Ladder: ParsableCommand {
         discussion: "The store is --db PATH, else $LADDER_DB, else ./ladder.sqlite. Exit codes: 0 done, 1 refused or verification failed, 64 usage error, 70 internal error.",
         subcommands: [Init.self, Append.self, Import.self, Log.self, Verify.self, Head.self, Replay.self, Manager.self, Window.self, Quota.self,
                       Allocate.self, Explain.self, Audit.self, Compliance.self, Demo.self, Copy.self])
+
+    static func main() {
+        MallocPolicy.apply()
+        main(nil)
+    }
 }
 
 /// Runs a command body, turning every failure into `error: …` lines and an
