@@ -43,11 +43,25 @@ struct EvidenceRun: Sendable {
 struct EvidencePlanner: Sendable {
     /// What the state held when the batch began: managers' rows, and those held in part (absent: whole).
     private let heldRows: Set<String>, heldPartly: [String: Set<String>]
-    private var named: Set<String> = [], whole: Set<String> = [], buckets: Set<String> = []
+    /// What is planned for each manager named so far (`slot` is where), worked out from `heldRows` and
+    /// `heldPartly` when the manager is first named: an event is then one look-up, where the sets it was
+    /// checked against and entered in took six, the feed's thread's largest cost (and the rules wait for it).
+    private var slot: [String: Int] = [:]
+    private var plans: [Plan] = []
+    /// The slot of the last event's manager: a month's evidence names the managers in the same order as the
+    /// month before, so the next event's is most often the one after it.
+    private var last = -1
     /// The events planned for, by index (nil: all).
     private let included: [Bool]?
     /// Every manager named so far, in order.
     private(set) var names: [String] = []
+
+    private struct Plan {
+        /// Held whole when the batch began, or planned whole since: no half-year is asked for.
+        var whole: Bool
+        /// The half-years held, or planned (a batch asks for a few at most).
+        var buckets: [String]
+    }
 
     init(_ state: LedgerState, events count: Int, only: [Int]?) {
         heldRows = Set(state.managers.keys)
@@ -59,27 +73,40 @@ struct EvidencePlanner: Sendable {
         }
     }
 
-    private func holdsWhole(_ m: String) -> Bool { heldRows.contains(m) && !heldPartly.keys.contains(m) }
+    /// The slot of `m`, which is named here if it is new.
+    private mutating func plan(of m: String, into run: inout EvidenceRun) -> Int {
+        if last + 1 < plans.count, names[last + 1] == m { return last + 1 }
+        if last >= 0, names[last] == m { return last }
+        if let i = slot[m] { return i }
+        let i = plans.count
+        slot[m] = i
+        names.append(m)
+        run.named.append(m)
+        let held = heldRows.contains(m)
+        if !held { run.rows.append(m) }
+        let partly = heldPartly[m]
+        plans.append(Plan(whole: held && partly == nil, buckets: partly.map(Array.init) ?? []))
+        return i
+    }
 
     mutating func run(_ events: [Event], _ range: Range<Int>) -> EvidenceRun {
         var run = EvidenceRun()
-        func name(_ m: String) {
-            guard named.insert(m).inserted else { return }
-            run.named.append(m)
-            names.append(m)
-            if !heldRows.contains(m) { run.rows.append(m) }
-        }
         for i in range where included?[i] ?? true {
             let e = events[i]
             // Positional: the manager is field 0 of every evidence type (Catalogue).
             if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty {
-                name(m)
-                guard !whole.contains(m), !holdsWhole(m), heldPartly[m]?.contains(b) != true,
-                      buckets.insert(String.key(m, b)).inserted else { continue }
+                let p = plan(of: m, into: &run)
+                last = p
+                guard !plans[p].whole, !plans[p].buckets.contains(b) else { continue }
+                plans[p].buckets.append(b)
                 run.buckets[m, default: []].insert(b)
             } else if let m = e.text("manager"), !m.isEmpty {
-                name(m)
-                if !holdsWhole(m), whole.insert(m).inserted { run.whole.append(m) }
+                let p = plan(of: m, into: &run)
+                last = p
+                if !plans[p].whole {
+                    plans[p].whole = true
+                    run.whole.append(m)
+                }
             }
         }
         return run
