@@ -50,13 +50,18 @@ extension LedgerState {
     /// candidates ranked per target grade by final score, then exam, then
     /// superior score, then the earlier application; the top `seats` granted.
     /// `excluded` names applications to treat as not qualified (the audit's counterfactual), with why.
-    public func allocation(_ key: WindowKey, policy: Policy, excluded: [String: String] = [:]) -> [Decision] {
+    /// With `only`, the decision of that one application (none if the window lacks it): its grade's
+    /// candidates are still ranked, but no other decision is made (a decision's check asks for its own,
+    /// once per decision of the window).
+    public func allocation(_ key: WindowKey, policy: Policy, excluded: [String: String] = [:], only: String? = nil) -> [Decision] {
         guard let w = windows[key] else { return [] }
         let apps = w.applications.compactMap { applications[$0] }
+        func wanted(_ a: ApplicationState) -> Bool { only == nil || a.application == only }
         var out: [Decision] = []
         var byGrade: [String: [ApplicationState]] = [:]
         for a in apps {
             if let why = excluded[a.application] ?? notCandidate(a, policy: policy) {
+                guard wanted(a) else { continue }
                 out.append(Decision(application: a.application, manager: a.manager, grade: a.grade, from: a.from, granted: false,
                                     rank: nil, score: finalScore(a, policy: policy), exam: a.exam,
                                     superior: superiorScore(a, policy: policy), reason: why))
@@ -64,7 +69,7 @@ extension LedgerState {
                 byGrade[a.grade, default: []].append(a)
             }
         }
-        for grade in byGrade.keys.sorted() {
+        for grade in byGrade.keys.sorted() where only == nil || byGrade[grade]!.contains(where: wanted) {
             let seats = w.seats[grade] ?? 0
             let ranked = byGrade[grade]!.sorted { x, y in
                 let fx = finalScore(x, policy: policy)!, fy = finalScore(y, policy: policy)!
@@ -74,7 +79,7 @@ extension LedgerState {
                 if sx != sy { return sx > sy }
                 return x.submittedSeq < y.submittedSeq
             }
-            for (i, a) in ranked.enumerated() {
+            for (i, a) in ranked.enumerated() where wanted(a) {
                 let granted = i < seats
                 let final = finalScore(a, policy: policy)!
                 out.append(Decision(application: a.application, manager: a.manager, grade: grade, from: a.from, granted: granted,
