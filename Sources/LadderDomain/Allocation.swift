@@ -88,6 +88,8 @@ extension LedgerState {
                                         : "below the quota line: rank \(i + 1) of \(ranked.count), \(seats) seat\(seats == 1 ? "" : "s") for \(grade)"))
             }
         }
+        // One decision at most: no window order to build (a decision's check would build it for every decision).
+        if only != nil { return out }
         let order = Dictionary(uniqueKeysWithValues: w.applications.enumerated().map { ($1, $0) })
         return out.sorted { (order[$0.application] ?? 0) < (order[$1.application] ?? 0) }
     }

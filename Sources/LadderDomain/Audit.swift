@@ -48,7 +48,7 @@ public struct Auditor {
         let a = e.str("application")
         guard let app = actual.applications[a], let pv = actual.policy(on: e.effective) else { return }
         let recordedGrant = e.type == .promotionGranted
-        let asRecorded = actual.allocation(app.windowKey, policy: pv.policy, only: a).first { $0.application == a }
+        let asRecorded = actual.allocation(app.windowKey, policy: pv.policy, only: a).first
         let counter = corrected.allocation(app.windowKey, policy: pv.policy, excluded: excluded.mapValues(\.why)).first { $0.application == a }
         func finding(_ kind: String, _ derived: Decision?) {
             var o: [String: JSONValue] = [

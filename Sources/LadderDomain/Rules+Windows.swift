@@ -125,7 +125,7 @@ extension LedgerState {
             if a.stage == "granted" || a.stage == "declined" { refuse(.outOfOrder, "data.application", "\(a.application) is already \(a.stage)") }
         }
         if !out.isEmpty { return out }
-        guard let d = allocation(a.windowKey, policy: policy, only: a.application).first(where: { $0.application == a.application }) else { return out }
+        guard let d = allocation(a.windowKey, policy: policy, only: a.application).first else { return out }
         if e.type == .promotionDeclined {
             if d.granted { refuse(.badField, "data.application", "allocation grants \(a.application) (rank \(d.rank!)); it cannot be declined") }
             return out

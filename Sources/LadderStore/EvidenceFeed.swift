@@ -73,11 +73,11 @@ struct EvidencePlanner: Sendable {
         }
     }
 
-    /// The slot of `m`, which is named here if it is new.
+    /// The slot of `m`, which is named here if it is new; it becomes `last`.
     private mutating func plan(of m: String, into run: inout EvidenceRun) -> Int {
-        if last + 1 < plans.count, names[last + 1] == m { return last + 1 }
+        if last + 1 < plans.count, names[last + 1] == m { last += 1; return last }
         if last >= 0, names[last] == m { return last }
-        if let i = slot[m] { return i }
+        if let i = slot[m] { last = i; return i }
         let i = plans.count
         slot[m] = i
         names.append(m)
@@ -86,6 +86,7 @@ struct EvidencePlanner: Sendable {
         if !held { run.rows.append(m) }
         let partly = heldPartly[m]
         plans.append(Plan(whole: held && partly == nil, buckets: partly.map(Array.init) ?? []))
+        last = i
         return i
     }
 
@@ -96,13 +97,11 @@ struct EvidencePlanner: Sendable {
             // Positional: the manager is field 0 of every evidence type (Catalogue).
             if let b = LedgerState.bucket(of: e), case let m = e.text(at: 0), !m.isEmpty {
                 let p = plan(of: m, into: &run)
-                last = p
                 guard !plans[p].whole, !plans[p].buckets.contains(b) else { continue }
                 plans[p].buckets.append(b)
                 run.buckets[m, default: []].insert(b)
             } else if let m = e.text("manager"), !m.isEmpty {
                 let p = plan(of: m, into: &run)
-                last = p
                 if !plans[p].whole {
                     plans[p].whole = true
                     run.whole.append(m)
