@@ -78,7 +78,7 @@ extension LedgerSession {
                     // Checked against the log now, not after the rest: the refusals stand only if none of the batch's
                     // ids is recorded or repeated (a batch resent is skipped, and a rule would refuse most of it).
                     if optimistic, case let check = try checkDuplicates(events), check.candidates != candidates {
-                        throw StoredDuplicate(check: check)
+                        throw StoredDuplicate(check: check, head: head)
                     }
                 }
                 refusals.append((index, problems))
@@ -119,11 +119,11 @@ enum AppendCheck {
     case alongside
     /// Not before the rules (for 100,000 ids in a store of 1,000,000, ~0.12 s that the rules waited for):
     /// a backend whose log refuses a second row with an id (a unique index) finds a recorded or repeated
-    /// one at insert, and the caller, told so (`StoredDuplicate`, or the backend's own error), rolls back to
-    /// before the attempt and runs the batch again with `.first`. A batch its rules refuse is checked before
+    /// one at insert, and the caller, told so (`StoredDuplicate`, or the backend's own error), rolls back the
+    /// attempt and runs the batch again with `.first`. A batch its rules refuse is checked before
     /// its refusals are given: a re-append is skipped, not refused.
     case optimistic
-    /// Before anything else, or already (in the same transaction): a batch known to hold recorded ids is
+    /// Before anything else, or already (at the same head of the log): a batch known to hold recorded ids is
     /// read for, checked and written only where it is new.
     case first(DuplicateCheck?)
 
@@ -131,5 +131,6 @@ enum AppendCheck {
     var isOptimistic: Bool { if case .optimistic = self { true } else { false } }
 }
 
-/// An optimistic append met ids the log holds: the batch is to be run again, with this check.
-struct StoredDuplicate: Error { let check: DuplicateCheck }
+/// An optimistic append met ids the log holds: the batch is to be run again, with this check, made when the
+/// log's head was `head`.
+struct StoredDuplicate: Error { let check: DuplicateCheck; let head: Head }

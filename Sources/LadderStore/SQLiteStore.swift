@@ -14,6 +14,8 @@ public final class SQLiteStore: LedgerStore {
     /// Whether an append reads a store small for its batch whole (`LoadedState.readsWhole`); tests turn it
     /// off to take a large store's path on a small one.
     var readsSmallStoresWhole = true
+    /// Run between an optimistic append's rolled-back attempt and its retry (tests: another writer comes between).
+    var beforeRetry: ((Error) throws -> Void)?
     static let busyTimeout: TimeInterval = 60
 
     /// Opens an existing ledger (migrating its schema); `create` makes a new one.

@@ -269,6 +269,30 @@ import LadderDomain
         #expect(try s.verify().ok)
     }
 
+    /// An optimistic attempt that meets recorded ids is rolled back and the batch runs again in a new
+    /// transaction. Another writer may come between: the retry makes its duplicate check again (the first
+    /// attempt's no longer holds), so an event that writer recorded meanwhile is skipped, not inserted twice.
+    @Test func anotherWriterBetweenAnOptimisticAttemptAndItsRetry() throws {
+        let all = LargeBatchTests.province(managers: 130, years: 4), half = all.count / 2
+        #expect(all.count - half >= RebuildTuning.secondReaderFrom)
+        let s = try tempStore()
+        _ = try s.append(Array(all[..<half]), expectSeq: 2, recorded: "r")
+        // A recorded unit first: its rule refuses it before any row is written, so the attempt stops on
+        // that refusal with the duplicate check it made (`StoredDuplicate`), not on the unique index.
+        let unit = try #require(all[..<half].first { $0.type == .unitRegistered })
+        let other = try SQLiteStore(path: s.path)
+        var between: [Error] = []
+        s.beforeRetry = { e in
+            between.append(e)
+            _ = try other.append([all[half]], expectSeq: nil, recorded: "r")
+        }
+        let result = try s.append([unit] + all[half...], expectSeq: nil, recorded: "r")
+        #expect(between.count == 1 && between.first is StoredDuplicate)
+        #expect(result.skipped == 2 && result.appended == all.count - half - 1)
+        #expect(try LargeBatchTests.rows(s) == LargeBatchTests.rows(LargeBatchTests.inSmallBatches(all, of: 2_000, recorded: "r")))
+        #expect(try s.verify().ok)
+    }
+
     /// The managers' lists of seqs a large batch extends are read on the second connection while the
     /// evidence is preloaded: onto a store opened anew (nothing cached), each list keeps the seqs the
     /// store held and gains the batch's, as small batches give them.
