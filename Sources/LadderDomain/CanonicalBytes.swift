@@ -40,7 +40,7 @@ extension Packed {
             if i > 0 { out.append(0x1F) }
             switch v {
             case .absent: out.append(0x1E)
-            case .text(let s): out += s.utf8
+            case .text(let s): out.appendUTF8(s)
             case .number(let d): JSONValue.writeNumber(d, to: &out)
             case .bool(let b): out.append(b ? UInt8(ascii: "1") : UInt8(ascii: "0"))
             case .object(let j): out += j.canonical.utf8
@@ -70,12 +70,14 @@ extension JSONValue {
 
     /// A JSON string literal appended to `out`; one with something to escape goes through the `String` writer.
     static func writeString(_ s: String, to out: inout [UInt8]) {
-        guard !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        func needsEscape(_ c: UInt8) -> Bool { c < 0x20 || c == 0x22 || c == 0x5C }
+        // Scanned as a buffer where the bytes are contiguous (always, for a native string): a tighter loop than the view's.
+        guard !(s.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscape) } ?? s.utf8.contains(where: needsEscape)) else {
             var escaped = ""
             writeString(s, to: &escaped)
             out += escaped.utf8
             return
         }
-        out.append(UInt8(ascii: "\"")); out += s.utf8; out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\"")); out.appendUTF8(s); out.append(UInt8(ascii: "\""))
     }
 }

@@ -53,20 +53,18 @@ public enum Chain {
     public static func writeBody(_ b: inout [UInt8], seq: Int64, id: String, type: String, effective: String,
                                  recorded: String, actorID: String, actorRole: String,
                                  data writeData: (inout [UInt8]) -> Void) {
-        b += #"{"actor":{"id":""#.utf8; b += actorID.utf8; b += #"","role":""#.utf8; b += actorRole.utf8
-        b += #""},"data":"#.utf8; writeData(&b)
-        b += #","effective":""#.utf8; b += effective.utf8; b += #"","id":""#.utf8; b += id.utf8
-        b += #"","recorded":""#.utf8; b += recorded.utf8; b += #"","seq":"#.utf8; b += String(seq).utf8
-        b += #","type":""#.utf8; b += type.utf8; b += #""}"#.utf8
+        b.appendUTF8(#"{"actor":{"id":""#); b.appendUTF8(actorID); b.appendUTF8(#"","role":""#); b.appendUTF8(actorRole)
+        b.appendUTF8(#""},"data":"#); writeData(&b)
+        b.appendUTF8(#","effective":""#); b.appendUTF8(effective); b.appendUTF8(#"","id":""#); b.appendUTF8(id)
+        b.appendUTF8(#"","recorded":""#); b.appendUTF8(recorded); b.appendUTF8(#"","seq":"#); b.appendUTF8(String(seq))
+        b.appendUTF8(#","type":""#); b.appendUTF8(type); b.appendUTF8(#""}"#)
     }
 
     /// `hex(SHA-256(bytes))` appended to `out` (64 bytes).
     public static func appendSHA256Hex(of bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
         var h = SHA256()
         bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-        h.finalize().withUnsafeBytes { d in
-            for b in d { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        }
+        h.finalize().withUnsafeBytes { out.appendHex(of: $0) }
     }
 
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)

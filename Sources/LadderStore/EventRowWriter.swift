@@ -244,7 +244,7 @@ struct EventRows {
         for (k, i) in indexes.enumerated() {
             let e = events[i], effective = e.effective.description
             body.removeAll(keepingCapacity: true)
-            if k == 0 { body += prev.utf8 } else { body += bytes[range(k - 1, .hash)] }
+            if k == 0 { body.appendUTF8(prev) } else { body += bytes[range(k - 1, .hash)] }
             var data = 0..<0
             Chain.writeBody(&body, seq: seq, id: e.id, type: e.type.rawValue, effective: effective, recorded: recorded,
                             actorID: e.actor.id, actorRole: e.actor.role.rawValue) { b in
@@ -252,7 +252,7 @@ struct EventRows {
                 e.writeData(to: &b)
                 data = start..<b.count
             }
-            bytes += effective.utf8; ends.append(bytes.count)
+            bytes.appendUTF8(effective); ends.append(bytes.count)
             bytes += body[data]; ends.append(bytes.count)
             Packed.write(e.values, to: &bytes); ends.append(bytes.count)
             Chain.appendSHA256Hex(of: body[...], to: &bytes); ends.append(bytes.count)

@@ -20,6 +20,13 @@ import Testing
                            data: #"{"kind":"city","name":"长沙","unit":"changsha"}"#) == "04db80e3822dc5961f5f373111c9ba93bac81c8c75ebe15b28c25f383bed4fd5")
     }
 
+    /// An append's rows take their hash from `appendSHA256Hex`, written after whatever the buffer holds.
+    @Test func theAppendPathWritesTheSameHex() {
+        var out = Array("prefix:".utf8)
+        Chain.appendSHA256Hex(of: (Array(Chain.genesis.utf8) + Array(body.utf8))[...], to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "prefix:04db80e3822dc5961f5f373111c9ba93bac81c8c75ebe15b28c25f383bed4fd5")
+    }
+
     @Test func anyChangeChangesTheHash() {
         let h = Chain.hash(prev: Chain.genesis, body: body)
         #expect(Chain.hash(prev: Chain.genesis, body: body.replacingOccurrences(of: "长沙", with: "长砂")) != h)
