@@ -66,21 +66,15 @@ extension LedgerState {
     /// not (it indexes only the voided ids it looks up, `indexEvidence`).
     public mutating func finishLoading(indexing: Bool = true) {
         for (m, records) in pendingRecords {
-            // Taken out of the dictionary while it is changed, so its arrays are not copied on write.
-            guard var s = managers.removeValue(forKey: m) else { continue }
-            for r in records {
-                LedgerState.join(&s.assessments, r.assessments); LedgerState.join(&s.reviews, r.reviews)
-                LedgerState.join(&s.ratings, r.ratings); LedgerState.join(&s.classes, r.classes)
-            }
-            // Rows arrive in key (period) order, so the lists are nearly always in seq order already.
-            LedgerState.sortBySeq(&s.assessments); LedgerState.sortBySeq(&s.reviews)
-            LedgerState.sortBySeq(&s.ratings); LedgerState.sortBySeq(&s.classes)
+            // Changed in place through `values` (one look-up, and no copy of its arrays on write).
+            guard let i = managers.index(forKey: m) else { continue }
+            LedgerState.join(records, into: &managers.values[i])
             if indexing {
+                let s = managers.values[i]
                 for list in [s.assessments, s.reviews, s.ratings, s.classes] {
                     for e in list { evidence[e.event] = m }
                 }
             }
-            managers[m] = s
         }
         pendingRecords = [:]
         pendingApplicationLists = [:]
@@ -95,6 +89,15 @@ extension LedgerState {
     /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.
     public mutating func indexEvidence(_ id: String, of m: String) {
         if managers[m]?.holds(evidence: id) == true { evidence[id] = m }
+    }
+
+    private static func join(_ records: [EvidenceRecord], into s: inout ManagerState) {
+        for r in records {
+            join(&s.assessments, r.assessments); join(&s.reviews, r.reviews)
+            join(&s.ratings, r.ratings); join(&s.classes, r.classes)
+        }
+        // Rows arrive in key (period) order, so the lists are nearly always in seq order already.
+        sortBySeq(&s.assessments); sortBySeq(&s.reviews); sortBySeq(&s.ratings); sortBySeq(&s.classes)
     }
 
     /// `more` after `list`; into an empty list (a manager's first half-year loaded, the usual case) by

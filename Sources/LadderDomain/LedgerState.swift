@@ -332,4 +332,26 @@ public struct EntityRef: Hashable, Sendable {
     public let kind: Kind
     public let key: String
     public init(kind: Kind, key: String) { self.kind = kind; self.key = key }
+
+    // By the kind's case, not its raw value: a `String`-backed enum hashes and compares its raw string
+    // (the standard library's `RawRepresentable` defaults), and every fold's `touch` hashes one.
+    public static func == (a: EntityRef, b: EntityRef) -> Bool { a.kind.tag == b.kind.tag && a.key == b.key }
+    public func hash(into h: inout Hasher) { h.combine(kind.tag); h.combine(key) }
+}
+
+extension EntityRef.Kind {
+    /// The case's position, which the kind's identity is.
+    var tag: UInt8 {
+        switch self {
+        case .policy: 0
+        case .unit: 1
+        case .actor: 2
+        case .manager: 3
+        case .record: 4
+        case .window: 5
+        case .application: 6
+        case .cohort: 7
+        case .windowApplications: 8
+        }
+    }
 }

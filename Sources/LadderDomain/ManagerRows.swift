@@ -31,6 +31,10 @@ extension LedgerState {
     /// (found or not: a half-year with no row has no evidence) for the managers here in part, and `whole`'s
     /// managers as whole.
     public mutating func merge(_ rows: ManagerRows, buckets: [String: Set<String>], whole: [String]) {
+        // Room first: a feed's run of rows grew these one insert at a time, rehashing them as it went.
+        managers.reserveCapacity(managers.count + rows.managers.count)
+        partialManagers.reserveCapacity(partialManagers.count + rows.managers.count)
+        pendingRecords.reserveCapacity(rows.records.count)
         for (m, s) in rows.managers where !managers.keys.contains(m) {
             managers[m] = s
             partialManagers[m] = []
