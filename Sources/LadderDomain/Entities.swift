@@ -58,6 +58,9 @@ public struct ManagerState: Codable, Equatable, Sendable {
     public var ratings: [Evidence] = []
     public var classes: [Evidence] = []
     public var applications: [String] = []
+    /// The half-years whose record rows a fold has already noted changed (`LedgerState.touchRecord`).
+    /// Bookkeeping, not part of the manager: never persisted, and equal whatever it holds.
+    var noted = NotedRecords()
 
     public var isActive: Bool { status == "active" }
 
@@ -100,10 +103,29 @@ public struct ManagerState: Codable, Equatable, Sendable {
     /// How many pieces of evidence are loaded of this manager.
     public var evidenceCount: Int { assessments.count + reviews.count + ratings.count + classes.count }
 
+    /// Notes `bucket`'s record changed in `round`; false if it already was (the caller's set holds it).
+    mutating func note(_ bucket: String, round: Int) -> Bool {
+        if noted.round != round { noted = NotedRecords(round: round, first: bucket); return true }
+        if noted.first == bucket || noted.second == bucket { return false }
+        if noted.second.isEmpty { noted.second = bucket } else { noted.first = bucket }
+        return true
+    }
+
     /// Whether the evidence event `id` is among what is loaded of this manager's evidence.
     public func holds(evidence id: String) -> Bool {
         [assessments, reviews, ratings, classes].contains { $0.contains { $0.event == id } }
     }
+}
+
+/// Up to two half-years (an evidence batch files into the current one and, for reviews, the one before)
+/// noted in one round of `LedgerState.dirty`: two small strings, so that copying a manager retains nothing more.
+struct NotedRecords: Codable, Equatable, Sendable {
+    var round = -1, first = "", second = ""
+    static func == (_: NotedRecords, _: NotedRecords) -> Bool { true }
+    init() {}
+    init(round: Int, first: String) { (self.round, self.first) = (round, first) }
+    init(from decoder: any Decoder) throws { self.init() }
+    func encode(to encoder: any Encoder) throws {}
 }
 
 public struct WindowKey: Hashable, Codable, Sendable, CustomStringConvertible {

@@ -16,7 +16,10 @@ public struct LedgerState: Sendable {
     public var evidence: [String: String] = [:]
     /// `instrument|cycle` → the standing scores on it: what percentiles read.
     public var cohorts: [String: Cohort] = [:]
-    public var dirty: Set<EntityRef> = []
+    /// The entities changed since the last `clearDirty` (what an append writes).
+    public internal(set) var dirty: Set<EntityRef> = []
+    /// Counts the times `dirty` was emptied: a manager's noted records (`ManagerState.note`) stand for this round only.
+    var dirtyRound = 0
     /// Whether folds note in `dirty` what they change. A rebuild turns it off: it writes
     /// every entity it holds (`allRefs`), so a key string and a set insert per event
     /// would be wasted. Not persisted.
@@ -128,6 +131,20 @@ public struct LedgerState: Sendable {
         if tracksChanges { dirty.insert(EntityRef(kind: kind, key: key())) }
     }
 
+    /// `touch` of the record of the manager at `i` for `bucket`, through the manager's own note of what this
+    /// round has touched: every evidence event changes a record, few change one not changed yet, and the key
+    /// built and hashed into `dirty` for each was a fifth of a large append's fold.
+    @inline(__always)
+    mutating func touchRecord(at i: Dictionary<String, ManagerState>.Index, _ m: String, _ bucket: String) {
+        if tracksChanges && managers.values[i].note(bucket, round: dirtyRound) { dirty.insert(EntityRef(kind: .record, key: String.key(m, bucket))) }
+    }
+
+    /// Empties `dirty` (its entities are written), and starts a new round of notes.
+    public mutating func clearDirty() {
+        dirty.removeAll()
+        dirtyRound += 1
+    }
+
     /// Folds `events[start..<end]` in order, and stops before the first event that reaches
     /// evidence or a cohort a rebuild dropped (`reachesEvicted`): returns its index (the caller
     /// reads back what it needs, then applies it), or `end` when all were folded. The
@@ -184,7 +201,7 @@ public struct LedgerState: Sendable {
         // subscript would copy the whole manager back in (a retain per field, per event).
         guard let i = managers.index(forKey: m) else { return }
         if indexesEvidence { evidence[e.id] = m }
-        touch(.record, String.key(m, bucket))
+        touchRecord(at: i, m, bucket)
         // Each piece is made where it is appended (moved in, not copied and then released here).
         func piece(_ key: String, cycle: String = "", score: Double? = nil, value: String? = nil) -> Evidence {
             Evidence(event: e.id, seq: e.seq, effective: e.effective, key: key, cycle: cycle, score: score, value: value, bucket: bucket)

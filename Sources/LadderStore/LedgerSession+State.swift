@@ -230,7 +230,7 @@ struct ProjectionRows {
     static func changed(in state: inout LedgerState) throws -> ProjectionRows {
         let refs = EntityRef.inKeyOrder(state.dirty)
         let bodies = try concurrentMap(refs) { [state] in try state.encode($0) }
-        state.dirty.removeAll()
+        state.clearDirty()
         return ProjectionRows(refs: refs, bodies: bodies)
     }
 }

@@ -155,6 +155,38 @@ import Testing
         #expect(Set(untracked.allRefs()) == tracked.dirty)
     }
 
+    /// A manager notes the records its evidence has put in `dirty` (so that the next piece of the same
+    /// half-year does not build and hash the key again). The notes stand for one round only: after
+    /// `clearDirty`, and after folds with tracking off, a piece puts its record in `dirty` again.
+    @Test func aRecordIsDirtyAgainInEachRound() {
+        func rating(_ month: String) -> Event {
+            ev(.performanceRated, month + "-28", "S-1", .superior, [.text("M-1"), .text(month), .text("A")])
+        }
+        let record = { (b: String) in EntityRef(kind: .record, key: "M-1|" + b) }
+        var (s, r) = fold(start)
+        #expect(r.isEmpty)
+        var seq = Int64(start.count)
+        func apply(_ e: Event) { var e = e; seq += 1; e.seq = seq; #expect(s.check(e).isEmpty); s.apply(e) }
+        // Three half-years in turn: the third takes the place of a note, and each stays dirty.
+        for month in ["2026-05", "2026-08", "2026-06", "2027-02", "2026-09"] { apply(rating(month)) }
+        #expect(["2026H1", "2026H2", "2027H1"].allSatisfy { s.dirty.contains(record($0)) })
+        s.clearDirty()
+        #expect(s.dirty.isEmpty)
+        apply(rating("2026-10"))
+        #expect(s.dirty == [record("2026H2")])
+        // Folded untracked, then tracked again in the same round: dirty once tracking is back.
+        s.clearDirty()
+        s.tracksChanges = false
+        apply(rating("2027-03"))
+        s.tracksChanges = true
+        apply(rating("2027-04"))
+        #expect(s.dirty == [record("2027H1")])
+        // The notes are no part of the manager's value.
+        var plain = s.managers["M-1"]!
+        plain.noted = NotedRecords()
+        #expect(plain == s.managers["M-1"]!)
+    }
+
     /// Eviction hands back, as rows, exactly what `encode` would have written for the
     /// half-years and cohorts it drops, and keeps the rest: also when a late piece files
     /// under an old half-year after newer ones (the list is then not in half-year order).
