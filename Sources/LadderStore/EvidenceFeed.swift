@@ -13,7 +13,7 @@ struct EvidenceRun: Sendable {
     /// Every manager first named here.
     var named: [String] = []
 
-    /// Reads the run's rows from `session`: one query per 500 keys, and a key range per manager read whole
+    /// Reads the run's rows from `session` by key (`projections(kind:keys:)`), and a key range per manager read whole
     /// (not for one whose row the store lacks: a manager the batch enrols has no evidence there).
     func read(from session: any LedgerSession) throws -> ManagerRows {
         var rows = ManagerRows()

@@ -117,7 +117,7 @@ extension LedgerSession {
     }
 
     /// Managers' rows (those not yet here) and the named half-year record rows of their
-    /// evidence (`Need.evidence`), in one query per kind and 500 keys. A manager already
+    /// evidence (`Need.evidence`), read by key (`projections(kind:keys:)`). A manager already
     /// whole, or unknown to the store, is left as it is.
     func loadEvidence(_ wanted: [String: Set<String>], into state: inout LedgerState) throws {
         guard !wanted.isEmpty else { return }

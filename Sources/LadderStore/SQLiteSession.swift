@@ -37,12 +37,27 @@ struct SQLiteSession: LedgerSession {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM projection WHERE kind = ? AND key = ?"), arguments: [kind, key])
     }
 
+    /// One prepared point query per key, through the C API, in key order (the index's pages are then read in
+    /// sequence): in-process, cheaper than an `IN (…)` list of 500 keys, prepared anew for each slice and read
+    /// through GRDB's rows (the evidence's feed reads ~18,000 rows so for a batch into a large store).
     func projections(kind: String, keys: [String], _ visit: (String, Data) throws -> Void) throws {
-        for chunk in LedgerContent.slices(keys, of: 500) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            let rows = try Row.fetchCursor(db, sql: "SELECT key, body FROM projection WHERE kind = ? AND key IN (\(marks))",
-                                           arguments: StatementArguments([kind] + chunk))
-            while let row = try rows.next() { try visit(row[0], row[1]) }
+        let stmt = try db.cachedStatement(sql: "SELECT body FROM projection WHERE kind = ? AND key = ?")
+        let h = stmt.sqliteStatement
+        defer { sqlite3_reset(h) }
+        sqlite3_reset(h)
+        _ = kind.withCString { sqlite3_bind_text(h, 1, $0, -1, SQLITE_TRANSIENT) }
+        var last: String?
+        for key in keys.sorted() where key != last {
+            last = key
+            sqlite3_reset(h)
+            _ = key.withCString { sqlite3_bind_text(h, 2, $0, -1, SQLITE_TRANSIENT) }
+            switch sqlite3_step(h) {
+            case SQLITE_ROW:
+                let n = Int(sqlite3_column_bytes(h, 0))
+                try visit(key, n == 0 ? Data() : Data(bytes: sqlite3_column_blob(h, 0), count: n))
+            case SQLITE_DONE: break
+            case let rc: throw stepFailure(h, rc)
+            }
         }
     }
 
