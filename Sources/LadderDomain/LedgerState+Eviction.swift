@@ -23,7 +23,7 @@ extension LedgerState {
         guard let before = evictedBefore else { return false }
         if e.type == .eventVoided {
             let target = e.str("event")
-            if evidence[target] != nil { return false }
+            if owner(ofEvidence: target) != nil { return false }
             guard let owner = e.subject, let s = managers[owner] else { return true }
             return !s.holds(evidence: target)
         }
@@ -36,6 +36,7 @@ extension LedgerState {
     /// the caller to write (a rebuild writes everything it holds). Each half-year row is
     /// whole: all of a half-year's pieces held lie before the cutoff, or none do.
     public mutating func evict(before cutoff: String) -> Evicted {
+        indexFiled()  // (so that the index loses the pieces taken)
         var out = Evicted()
         // In place through `values`: no copy of the manager or its lists. (Not `for i in
         // managers.indices`: that collection holds the dictionary, which then copies on write.)

@@ -80,10 +80,10 @@ extension LedgerState {
         pendingApplicationLists = [:]
     }
 
-    /// Room in `evidence` for `n` more pieces, before a batch files them: grown one insert at a
-    /// time, the index of a 100,000-event batch was rehashed again and again, half of what its inserts cost.
+    /// Room in `filed` for `n` more pieces, before a batch files them (grown one append at a time, it
+    /// would be copied again and again).
     public mutating func reserveEvidence(_ n: Int) {
-        if indexesEvidence { evidence.reserveCapacity(evidence.count + n) }
+        if indexesEvidence { filed.reserveCapacity(filed.count + n) }
     }
 
     /// Enters one piece of `m`'s evidence in `evidence`, if `m` holds it.

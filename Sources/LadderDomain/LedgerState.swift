@@ -12,8 +12,13 @@ public struct LedgerState: Sendable {
     public var applications: [String: ApplicationState] = [:]
     public var grants: [String: Set<Grant>] = [:]
     /// Evidence event id → the manager it is about (for voids). Not persisted:
-    /// rebuilt from the managers' evidence when the state is loaded.
+    /// rebuilt from the managers' evidence when the state is loaded. Read through
+    /// `owner(ofEvidence:)`: the pieces filed since it was last brought up to date are in `filed`.
     public var evidence: [String: String] = [:]
+    /// The pieces filed and not yet entered in `evidence`, in order: entered only when a void is applied
+    /// (`indexFiled`). Few pieces are ever voided, and a batch's ~100,000 inserts into the index, each a few
+    /// cache misses, were a tenth of a large append's fold; a void's rules scan these instead. Not persisted.
+    var filed: [(id: String, manager: String)] = []
     /// `instrument|cycle` → the standing scores on it: what percentiles read.
     public var cohorts: [String: Cohort] = [:]
     /// The entities changed since the last `clearDirty` (what an append writes).
@@ -200,7 +205,7 @@ public struct LedgerState: Sendable {
         // One lookup, then changed in place through `values`: the dictionary's optional
         // subscript would copy the whole manager back in (a retain per field, per event).
         guard let i = managers.index(forKey: m) else { return }
-        if indexesEvidence { evidence[e.id] = m }
+        if indexesEvidence { filed.append((e.id, m)) }
         touchRecord(at: i, m, bucket)
         // Each piece is made where it is appended (moved in, not copied and then released here).
         func piece(_ key: String, cycle: String = "", score: Double? = nil, value: String? = nil) -> Evidence {
@@ -229,7 +234,21 @@ public struct LedgerState: Sendable {
         return String(m.prefix(4)) + (secondHalf ? "H2" : "H1")
     }
 
+    /// The manager the evidence event `id` is about, if it is indexed or filed since (`filed`, scanned: voids are few).
+    public func owner(ofEvidence id: String) -> String? {
+        evidence[id] ?? filed.last(where: { $0.id == id })?.manager
+    }
+
+    /// Enters the pieces filed since in `evidence`.
+    mutating func indexFiled() {
+        guard !filed.isEmpty else { return }
+        evidence.reserveCapacity(evidence.count + filed.count)
+        for (id, m) in filed { evidence[id] = m }
+        filed = []
+    }
+
     mutating func voidEvidence(_ id: String, owner: String?) {
+        indexFiled()
         guard let m = evidence[id] ?? owner, var s = managers[m] else { return }
         var touched: (String, String, Double?)?
         for list in [\ManagerState.assessments, \ManagerState.reviews, \ManagerState.ratings, \ManagerState.classes] {
@@ -329,7 +348,7 @@ public struct LedgerState: Sendable {
     public func manager(of e: Event) -> String? {
         if let m = e.text("manager") { return m }
         if let a = e.text("application") { return applications[a]?.manager }
-        if e.type == .eventVoided { return evidence[e.str("event")] }
+        if e.type == .eventVoided { return owner(ofEvidence: e.str("event")) }
         return nil
     }
 

@@ -61,7 +61,7 @@ extension LedgerState {
         if e.type == .eventVoided {
             let target = e.str("event")
             guard visit(self, .owner(target)) else { return false }
-            if let m = evidence[target], let a = managers[m]?.assessments.first(where: { $0.event == target }) {
+            if let m = owner(ofEvidence: target), let a = managers[m]?.assessments.first(where: { $0.event == target }) {
                 guard visit(self, .cohort(String.key(a.key, a.cycle))) else { return false }
             }
         }
@@ -120,7 +120,7 @@ extension LedgerState {
         case .evidence(let m, let b): return managers.keys.contains(m) && partialManagers[m].map { $0.contains(b) } ?? true
         case .application(let a): return applications.keys.contains(a)
         case .cohort(let c): return cohorts.keys.contains(c)
-        case .owner(let id): return evidence.keys.contains(id)
+        case .owner(let id): return owner(ofEvidence: id) != nil
         case .windowApplications(let k): return !partialWindows.contains(k)
         }
     }

@@ -52,7 +52,7 @@ extension LedgerState {
             manager = s
             unit = s.unit
         }
-        if e.type == .eventVoided, let m = evidence[e.str("event")] { manager = managers[m]; unit = manager?.unit }
+        if e.type == .eventVoided, let m = owner(ofEvidence: e.str("event")) { manager = managers[m]; unit = manager?.unit }
         if let u = e.text("unit"), e.type != .managerReassigned, e.type != .roleGranted, e.type != .roleRevoked {
             if units[u] == nil && e.type != .unitRegistered {
                 refuse(.unknownUnit, "data.unit", "no unit \(u) is registered")
@@ -173,7 +173,7 @@ extension LedgerState {
 
     func checkVoid(_ e: Event, recorded: (String) -> EventType?) -> [Refusal] {
         let target = e.str("event")
-        guard let m = evidence[target] else {
+        guard let m = owner(ofEvidence: target) else {
             if let t = recorded(target) {
                 return [Refusal(.notVoidable, event: e.id, field: "data.event",
                                 "\(target) is a \(t.rawValue); only evidence (assessments, reviews, ratings, customer classes) can be voided\(t == .promotionGranted ? " — revoke a promotion with PromotionRevoked" : "")")]

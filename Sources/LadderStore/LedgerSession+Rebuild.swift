@@ -207,7 +207,7 @@ extension LedgerSession {
                         try loadRow(kind: "cohort", key: c, into: &state)
                     }
                 case .owner(let id):
-                    if state.evidence[id] == nil, let m = try managerColumn(ofEvent: id) {
+                    if state.owner(ofEvidence: id) == nil, let m = try managerColumn(ofEvent: id) {
                         try reload(m)
                         state.indexEvidence(id, of: m)
                     }

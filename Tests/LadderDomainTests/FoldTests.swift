@@ -155,6 +155,28 @@ import Testing
         #expect(Set(untracked.allRefs()) == tracked.dirty)
     }
 
+    /// A piece filed is entered in the evidence index only when a void is applied; until then a void's
+    /// rules, needs and manager find it among the pieces filed since (`owner(ofEvidence:)`).
+    @Test func aVoidFindsAPieceFiledSinceTheIndex() {
+        let rating = Event(seq: 0, id: "rate-1", type: .performanceRated, effective: Day("2026-05-28")!, actor: Actor(id: "S-1", role: .superior),
+                           values: [.text("M-1"), .text("2026-05"), .text("A")])
+        func void(_ target: String) -> Event {
+            Event(seq: 0, id: "void-\(target)", type: .eventVoided, effective: Day("2026-06-01")!, actor: Actor(id: "hr", role: .hr),
+                  values: [.text(target), .text("wrong sheet")])
+        }
+        var (s, r) = fold(start + [rating])
+        #expect(r.isEmpty)
+        #expect(s.evidence["rate-1"] == nil && s.owner(ofEvidence: "rate-1") == "M-1")
+        let v = void("rate-1")
+        #expect(s.check(v).isEmpty)
+        #expect(s.manager(of: v) == "M-1")
+        #expect(s.needs(for: v).contains(.owner("rate-1")) && s.has(.owner("rate-1")))
+        s.apply(v)
+        #expect(s.evidence["rate-1"] == "M-1" && s.managers["M-1"]!.ratings.first?.voided == true)
+        #expect(s.check(void("rate-1")).map(\.rule) == [.notVoidable])
+        #expect(s.check(void("rate-9")).map(\.rule) == [.unknownEvent])
+    }
+
     /// A manager notes the records its evidence has put in `dirty` (so that the next piece of the same
     /// half-year does not build and hash the key again). The notes stand for one round only: after
     /// `clearDirty`, and after folds with tracking off, a piece puts its record in `dirty` again.
