@@ -189,8 +189,9 @@ public final class PostgresStore: LedgerStore {
             // The serialization point: concurrent appends queue here, in commit order.
             _ = try query("SELECT seq FROM head WHERE one = 1 FOR UPDATE")
             let head = try s.head()
-            let r = try s.append(events, expectSeq: expectSeq, recorded: recorded,
-                                 cached: cache.flatMap { $0.head == head ? $0.loaded : nil },
+            var cached = cache.flatMap { $0.head == head ? $0.loaded : nil }
+            cache = nil  // taken by this append (see `LedgerSession.append`)
+            let r = try s.append(events, expectSeq: expectSeq, recorded: recorded, cached: &cached,
                                  smallStoreWhole: readsSmallStoresWhole)
             try s.flush()
             _ = try query("UPDATE head SET seq = $1::bigint WHERE one = 1", [String(r.0.head.seq)])

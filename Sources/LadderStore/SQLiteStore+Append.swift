@@ -22,10 +22,11 @@ extension SQLiteStore {
                         try db.inTransaction(.immediate) {
                             let session = SQLiteSession(db: db, prefetch: (path, readOnlyConfiguration))
                             let head = try session.head()
-                            let cached = cache.flatMap { $0.head == head ? $0.loaded : nil }
+                            var cached = cache.flatMap { $0.head == head ? $0.loaded : nil }
+                            cache = nil  // taken by this append (see `LedgerSession.append`)
                             var check = check
                             if case .first(_?) = check, madeAt != head { check = .first(nil) }  // another writer came between
-                            result = try session.append(events, expectSeq: expectSeq, recorded: recorded, cached: cached,
+                            result = try session.append(events, expectSeq: expectSeq, recorded: recorded, cached: &cached,
                                                         smallStoreWhole: readsSmallStoresWhole, check: check)
                             return .commit
                         }

@@ -155,26 +155,37 @@ import Testing
         #expect(Set(untracked.allRefs()) == tracked.dirty)
     }
 
-    /// A piece filed is entered in the evidence index only when a void is applied; until then a void's
-    /// rules, needs and manager find it among the pieces filed since (`owner(ofEvidence:)`).
+    /// A piece filed is not entered in the evidence index one by one: a void's rules, needs and manager find
+    /// it among the pieces filed since (`owner(ofEvidence:)`), and the list is indexed once applied voids
+    /// have scanned as much of it as it holds.
     @Test func aVoidFindsAPieceFiledSinceTheIndex() {
-        let rating = Event(seq: 0, id: "rate-1", type: .performanceRated, effective: Day("2026-05-28")!, actor: Actor(id: "S-1", role: .superior),
-                           values: [.text("M-1"), .text("2026-05"), .text("A")])
+        let months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+        let ratings = months.map { m in
+            Event(seq: 0, id: "rate-\(m)", type: .performanceRated, effective: Day(m + "-28")!, actor: Actor(id: "S-1", role: .superior),
+                  values: [.text("M-1"), .text(m), .text("A")])
+        }
         func void(_ target: String) -> Event {
-            Event(seq: 0, id: "void-\(target)", type: .eventVoided, effective: Day("2026-06-01")!, actor: Actor(id: "hr", role: .hr),
+            Event(seq: 0, id: "void-\(target)", type: .eventVoided, effective: Day("2026-07-01")!, actor: Actor(id: "hr", role: .hr),
                   values: [.text(target), .text("wrong sheet")])
         }
-        var (s, r) = fold(start + [rating])
+        var (s, r) = fold(start + ratings)
         #expect(r.isEmpty)
-        #expect(s.evidence["rate-1"] == nil && s.owner(ofEvidence: "rate-1") == "M-1")
-        let v = void("rate-1")
+        #expect(s.evidence.isEmpty && s.owner(ofEvidence: "rate-2026-03") == "M-1")
+        // The last piece: found at once, the list left as it is.
+        let v = void("rate-2026-06")
         #expect(s.check(v).isEmpty)
         #expect(s.manager(of: v) == "M-1")
-        #expect(s.needs(for: v).contains(.owner("rate-1")) && s.has(.owner("rate-1")))
+        #expect(s.needs(for: v).contains(.owner("rate-2026-06")) && s.has(.owner("rate-2026-06")))
         s.apply(v)
-        #expect(s.evidence["rate-1"] == "M-1" && s.managers["M-1"]!.ratings.first?.voided == true)
-        #expect(s.check(void("rate-1")).map(\.rule) == [.notVoidable])
-        #expect(s.check(void("rate-9")).map(\.rule) == [.unknownEvent])
+        #expect(s.managers["M-1"]!.ratings.last?.voided == true && s.evidence.isEmpty)
+        #expect(s.check(void("rate-2026-06")).map(\.rule) == [.notVoidable])
+        // The first: the whole list scanned, and indexed.
+        let w = void("rate-2026-01")
+        #expect(s.check(w).isEmpty)
+        s.apply(w)
+        #expect(s.managers["M-1"]!.ratings.first?.voided == true && s.evidence.count == months.count)
+        #expect(s.owner(ofEvidence: "rate-2026-06") == "M-1")
+        #expect(s.check(void("rate-2026-09")).map(\.rule) == [.unknownEvent])
     }
 
     /// A manager notes the records its evidence has put in `dirty` (so that the next piece of the same

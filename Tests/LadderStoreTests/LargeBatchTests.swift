@@ -68,7 +68,8 @@ import LadderDomain
             var result: AppendResult?
             try db.inTransaction(.immediate) {
                 let broken = (path: s.path + "-missing", configuration: s.readOnlyConfiguration)
-                result = try SQLiteSession(db: db, prefetch: broken).append(events, expectSeq: nil, recorded: "r", cached: nil).0
+                var none: LoadedState?
+                result = try SQLiteSession(db: db, prefetch: broken).append(events, expectSeq: nil, recorded: "r", cached: &none).0
                 return .commit
             }
             return result!
