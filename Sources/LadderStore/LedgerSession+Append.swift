@@ -18,7 +18,7 @@ extension LedgerSession {
         let optimistic = check.isOptimistic
         // Looked up first: only the events not recorded yet are written, read for and checked.
         var first: DuplicateCheck?
-        if case .first(let known) = check { first = try known ?? checkDuplicates(events) }
+        if case .first(let known) = check { first = try known ?? checkDuplicates(events, through: head.seq) }
         // Read on a second connection where there is one: the duplicate check (alongside), then the lists the batch will extend.
         let ahead = readAhead(events, checksIDs: check.isAlongside)
         defer { ahead.readLogs(of: []) }  // the reader waits for the managers' names, on every path (the first names count)
@@ -82,7 +82,7 @@ extension LedgerSession {
                     writer.cancel()  // nothing will be written: the seqs it assumed no longer hold
                     // Checked against the log now, not after the rest: the refusals stand only if none of the batch's
                     // ids is recorded or repeated (a batch resent is skipped, and a rule would refuse most of it).
-                    if optimistic, case let check = try checkDuplicates(events), check.candidates != candidates {
+                    if optimistic, case let check = try checkDuplicates(events, through: head.seq), check.candidates != candidates {
                         throw StoredDuplicate(check: check, head: head)
                     }
                 }

@@ -18,10 +18,10 @@ protocol LedgerSession {
     func projections(kind: String, after lower: String, before upper: String, _ visit: (String, Data) throws -> Void) throws
     func managerColumn(ofEvent id: String) throws -> String?
     func type(ofEvent id: String) throws -> EventType?
-    /// `LedgerContent.of` for each stored event among `ids`, by id.
-    func storedContent(ids: [String]) throws -> [String: String]
-    /// The same for every stored event: one pass over a small log.
-    func allStoredContent() throws -> [String: String]
+    /// `LedgerContent.of` for each stored event among `ids`, by id, up to seq `through`.
+    func storedContent(ids: [String], through: Int64) throws -> [String: String]
+    /// The same for every stored event up to seq `through`: one pass over a small log.
+    func allStoredContent(through: Int64) throws -> [String: String]
     /// What an append reads before it writes: the duplicate check (`storedContent(ids:)` of the batch's
     /// ids, then `DuplicateCheck`), then the lists of seqs (`ManagerLogs`) of the managers handed to
     /// `ReadAhead.readLogs`. A backend with a second connection does all this on another thread while this
@@ -83,9 +83,12 @@ extension LedgerSession {
 
     /// The duplicate check of `events` against this session's log. A log much shorter than the batch (a new
     /// store's first import) is read whole, in one pass, rather than looked up id by id (~1 µs each).
-    func checkDuplicates(_ events: [Event]) throws -> DuplicateCheck {
-        let whole = LedgerContent.readsWholeLog(try head().seq, forBatchOf: events.count)
-        return DuplicateCheck(events, stored: try whole ? allStoredContent() : storedContent(ids: events.map(\.id)))
+    /// `through`: the log's last seq before the batch, which its own rows, written in this transaction by a
+    /// refused optimistic attempt, are not (counted as recorded, they would be skipped by the retry).
+    func checkDuplicates(_ events: [Event], through: Int64? = nil) throws -> DuplicateCheck {
+        let last = try through ?? head().seq
+        let whole = LedgerContent.readsWholeLog(last, forBatchOf: events.count)
+        return DuplicateCheck(events, stored: try whole ? allStoredContent(through: last) : storedContent(ids: events.map(\.id), through: last))
     }
 
     /// A row whose columns are all strings or null (an import's).

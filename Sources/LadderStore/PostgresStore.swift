@@ -330,11 +330,12 @@ final class PostgresSession: LedgerSession {
         try q("SELECT type FROM events WHERE id = $1", [id]).first.flatMap { EventType.named[try $0[0].decode(String.self)] }
     }
 
-    func storedContent(ids: [String]) throws -> [String: String] {
+    func storedContent(ids: [String], through: Int64) throws -> [String: String] {
         var out: [String: String] = [:]
         for chunk in LedgerContent.slices(ids, of: 1000) {
             let marks = (1...chunk.count).map { "$\($0)" }.joined(separator: ",")
-            for r in try q("SELECT \(PostgresSession.contentColumns) FROM events WHERE id IN (\(marks))", chunk) {
+            let bound = "$\(chunk.count + 1)::bigint"
+            for r in try q("SELECT \(PostgresSession.contentColumns) FROM events WHERE id IN (\(marks)) AND seq <= \(bound)", chunk + [String(through)]) {
                 let (id, content) = try PostgresSession.content(r)
                 out[id] = content
             }
@@ -342,9 +343,9 @@ final class PostgresSession: LedgerSession {
         return out
     }
 
-    func allStoredContent() throws -> [String: String] {
+    func allStoredContent(through: Int64) throws -> [String: String] {
         var out: [String: String] = [:]
-        for r in try q("SELECT \(PostgresSession.contentColumns) FROM events") {
+        for r in try q("SELECT \(PostgresSession.contentColumns) FROM events WHERE seq <= $1::bigint", [String(through)]) {
             let (id, content) = try PostgresSession.content(r)
             out[id] = content
         }

@@ -77,10 +77,12 @@ struct SQLiteSession: LedgerSession {
 
     /// One prepared point query per id, through the C API: in-process, a lookup costs less than
     /// building and binding `IN (…)` lists of 500 (PostgreSQL's session batches, for its round trips).
-    func storedContent(ids: [String]) throws -> [String: String] {
-        let stmt = try db.cachedStatement(sql: "SELECT type, effective, actor_id, actor_role, data FROM events WHERE id = ?")
+    func storedContent(ids: [String], through: Int64) throws -> [String: String] {
+        let stmt = try db.cachedStatement(sql: "SELECT type, effective, actor_id, actor_role, data FROM events WHERE id = ? AND seq <= ?")
         let h = stmt.sqliteStatement
         var out: [String: String] = [:]
+        sqlite3_reset(h)
+        sqlite3_bind_int64(h, 2, through)
         for id in ids {
             sqlite3_reset(h)
             _ = id.withCString { sqlite3_bind_text(h, 1, $0, -1, SQLITE_TRANSIENT) }
@@ -96,9 +98,9 @@ struct SQLiteSession: LedgerSession {
         return out
     }
 
-    func allStoredContent() throws -> [String: String] {
+    func allStoredContent(through: Int64) throws -> [String: String] {
         var out: [String: String] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, type, effective, actor_id, actor_role, data FROM events")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, type, effective, actor_id, actor_role, data FROM events WHERE seq <= ?", arguments: [through])
         while let r = try rows.next() { out[r[0]] = LedgerContent.of(r[1], r[2], r[3], r[4], r[5]) }
         return out
     }

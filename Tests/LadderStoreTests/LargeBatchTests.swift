@@ -262,6 +262,15 @@ import LadderDomain
         let ruled = #expect(throws: Refusals.self) { try s.append(unknown, expectSeq: nil, recorded: "r") }
         #expect(ruled?.all.count == 1 && ruled?.all.first?.event == r.id && ruled?.all.first?.rule != .duplicateID)
         #expect(try s.head() == before)
+        // The same near the batch's end, when its rows before the refusal are written (in the transaction): its
+        // duplicate check counts the log before the batch only, so the refusal stands, not a retry that skips them.
+        var late = Array(all[half...])
+        let k = try #require(late.indices.last { late[$0].type == .performanceRated })
+        let l = late[k]
+        late[k] = Event(seq: 0, id: l.id, type: l.type, effective: l.effective, actor: l.actor, values: [.text("M-99999")] + l.values.dropFirst())
+        let lateRuled = #expect(throws: Refusals.self) { try s.append(late, expectSeq: nil, recorded: "r") }
+        #expect(lateRuled?.all.count == 1 && lateRuled?.all.first?.event == l.id && lateRuled?.all.first?.rule == .unknownManager)
+        #expect(try s.head() == before)
         // The last 20 recorded events, resent ahead of the new ones: skipped, the rest appended.
         let resent = Array(all[(half - 20)...])
         let result = try s.append(resent, expectSeq: nil, recorded: "r")
