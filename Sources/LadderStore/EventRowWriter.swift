@@ -28,6 +28,8 @@ final class EventRowWriter: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let concurrent: Bool
     private var joined = false  // the caller's thread only
+    /// The rows, computed on a thread of their own when the writer has one.
+    private let chunks: RowChunks?
 
     /// Rows computed at a time, and chunks computed ahead of the inserts at most (~16 MB): enough for
     /// the writer to keep busy while this thread loads the state and waits for the first evidence or the duplicate check.
@@ -45,8 +47,9 @@ final class EventRowWriter: @unchecked Sendable {
         lastHash = head.hash
         managers.reserveCapacity(candidates.count)
         concurrent = session.writesRowsConcurrently && candidates.count >= Self.concurrentFrom
-        guard concurrent else { return }
+        guard concurrent else { chunks = nil; return }
         try session.prepareInserts()  // here: the writer's thread must not prepare a statement
+        chunks = RowChunks(events, candidates: candidates, after: head, recorded: recorded, chunk: Self.chunk, ahead: Self.ahead)
         // A thread of its own: it blocks while it waits for the rules, which a worker of the dispatch pool
         // (the one the projections are encoded on meanwhile) should not.
         Thread.detachNewThread { [self] in run(); finished.signal() }
@@ -76,6 +79,7 @@ final class EventRowWriter: @unchecked Sendable {
     /// rolls back. After `finish`, or for a writer never started, it returns at once.
     func cancel() {
         tell { cancelled = true }
+        chunks?.stop()  // (a writer waiting for a chunk is woken)
         join()
     }
 
@@ -118,6 +122,7 @@ final class EventRowWriter: @unchecked Sendable {
     /// rules have accepted, the oldest chunk first; waits only when there is nothing to compute.
     /// (A writer started before the duplicate check computes rows while this thread reads.)
     private func run() {
+        if let chunks { return insertAll(from: chunks) }
         var ready: [EventRows] = []  // computed, not yet all inserted, in order
         var computed = 0, inserted = 0
         var prev = head.hash
@@ -144,10 +149,35 @@ final class EventRowWriter: @unchecked Sendable {
             }
             lastHash = prev
         } catch {
-            progress.lock()
-            failure = error
-            progress.unlock()
+            fail(error)
         }
+    }
+
+    /// `run` on its thread: the rows come from `chunks`, and are inserted as far as the rules have accepted.
+    private func insertAll(from chunks: RowChunks) {
+        defer { chunks.stop() }
+        var inserted = 0
+        do {
+            while inserted < candidates.count {
+                guard let chunk = chunks.next() else { return }  // cancelled
+                while inserted < chunk.end {
+                    guard let managers = accepted(from: inserted, upTo: chunk.end, wait: true) else { return }  // cancelled
+                    // (Every candidate accepted, and fewer than were planned: a broken promise of the caller's.)
+                    guard !managers.isEmpty else { throw StoreError.database(message: "internal: the rules accepted fewer events than the rows planned") }
+                    try insert(managers, from: inserted, of: chunk)
+                    inserted += managers.count
+                }
+                if inserted == candidates.count { lastHash = chunk.hash(of: chunk.end - chunk.first - 1) }
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func fail(_ error: Error) {
+        progress.lock()
+        failure = error
+        progress.unlock()
     }
 
     /// Inserts the rows of `chunk` from the candidate at `start`, with these managers, in turns at the session.
