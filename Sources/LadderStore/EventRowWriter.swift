@@ -7,8 +7,8 @@ import LadderDomain
 /// waits for the rules (an application's or a void's manager is read from the state).
 ///
 /// A large batch on a backend that allows it (`LedgerSession.writesRowsConcurrently`) is written
-/// on a second thread: rows computed a chunk at a time, up to `ahead` chunks beyond those inserted,
-/// and inserted as far as the rules on this thread have accepted. The writer uses the session only
+/// on a second thread, as far as the rules on this thread have accepted, while a third computes the rows a
+/// chunk at a time, up to `ahead` chunks beyond those taken (`RowChunks`). The writer uses the session only
 /// once an event is accepted; from then on the session is shared, one thread at a time, and every
 /// other use of it goes through `exclusive`. Otherwise the rows are computed and inserted by
 /// `finish`, after the rules, on the caller's thread.
@@ -31,8 +31,8 @@ final class EventRowWriter: @unchecked Sendable {
     /// The rows, computed on a thread of their own when the writer has one.
     private let chunks: RowChunks?
 
-    /// Rows computed at a time, and chunks computed ahead of the inserts at most (~16 MB): enough for
-    /// the writer to keep busy while this thread loads the state and waits for the first evidence or the duplicate check.
+    /// Rows computed at a time, and chunks computed ahead of the inserts at most (~16 MB, `RowChunks`): enough
+    /// for the writer to keep busy while this thread loads the state and waits for the first evidence.
     static let chunk = 1_024, ahead = 48
     /// From this many events on, on a second thread (where the backend allows it).
     static let concurrentFrom = 512
@@ -83,12 +83,6 @@ final class EventRowWriter: @unchecked Sendable {
         join()
     }
 
-    private var isCancelled: Bool {
-        progress.lock()
-        defer { progress.unlock() }
-        return cancelled
-    }
-
     private func tell(_ change: () -> Void) {
         progress.lock()
         change()
@@ -118,34 +112,17 @@ final class EventRowWriter: @unchecked Sendable {
         return managers.count <= start ? [] : Array(managers[start..<min(end, managers.count)])
     }
 
-    /// Computes rows up to `ahead` chunks beyond those inserted, and inserts them as far as the
-    /// rules have accepted, the oldest chunk first; waits only when there is nothing to compute.
-    /// (A writer started before the duplicate check computes rows while this thread reads.)
+    /// Computes the rows a chunk at a time and inserts them: on the writer's thread from `chunks`, as far as
+    /// the rules have accepted; else (`finish`, every candidate accepted) here, each chunk as it is computed.
     private func run() {
         if let chunks { return insertAll(from: chunks) }
-        var ready: [EventRows] = []  // computed, not yet all inserted, in order
-        var computed = 0, inserted = 0
         var prev = head.hash
         do {
-            while inserted < candidates.count {
-                let canCompute = computed < candidates.count && ready.count < Self.ahead
-                if let chunk = ready.first {
-                    guard let managers = accepted(from: inserted, upTo: chunk.end, wait: !canCompute) else { return }  // cancelled
-                    if !managers.isEmpty {
-                        try insert(managers, from: inserted, of: chunk)
-                        inserted += managers.count
-                        if inserted == chunk.end { ready.removeFirst() }
-                        continue
-                    }
-                }
-                guard canCompute else { continue }
-                if isCancelled { return }
-                let end = min(candidates.count, computed + Self.chunk)
-                let rows = EventRows(events, candidates[computed..<end], first: computed, firstSeq: head.seq + 1 + Int64(computed),
-                                     prev: prev, recorded: recorded)
-                prev = rows.hash(of: end - computed - 1)
-                computed = end
-                ready.append(rows)
+            for start in stride(from: 0, to: candidates.count, by: Self.chunk) {
+                let rows = EventRows.chunk(events, candidates, from: start, size: Self.chunk, after: head, prev: prev, recorded: recorded)
+                prev = rows.hash(of: rows.end - rows.first - 1)
+                guard let managers = accepted(from: start, upTo: rows.end, wait: false) else { return }  // cancelled
+                try insert(managers, from: start, of: rows)
             }
             lastHash = prev
         } catch {
@@ -262,6 +239,13 @@ struct EventRows {
         return (i == 0 ? 0 : ends[i - 1])..<ends[i]
     }
     func hash(of row: Int) -> String { String(decoding: bytes[range(row, .hash)], as: UTF8.self) }
+
+    /// The chunk of candidates from `start` (at most `size`), their seqs following `head`'s, after hash `prev`.
+    static func chunk(_ events: [Event], _ candidates: [Int], from start: Int, size: Int, after head: Head, prev: String,
+                      recorded: String) -> EventRows {
+        let end = min(candidates.count, start + size)
+        return EventRows(events, candidates[start..<end], first: start, firstSeq: head.seq + 1 + Int64(start), prev: prev, recorded: recorded)
+    }
 
     /// The rows of `events[indexes]`, candidates `first…`, the first at `firstSeq` after `prev`.
     init(_ events: [Event], _ indexes: ArraySlice<Int>, first: Int, firstSeq: Int64, prev: String, recorded: String) {

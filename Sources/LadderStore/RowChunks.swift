@@ -22,11 +22,9 @@ final class RowChunks: @unchecked Sendable {
                 let stop = stopped
                 cond.unlock()
                 if stop { break }
-                let end = min(candidates.count, computed + chunk)
-                let rows = EventRows(events, candidates[computed..<end], first: computed, firstSeq: head.seq + 1 + Int64(computed),
-                                     prev: prev, recorded: recorded)
-                prev = rows.hash(of: end - computed - 1)
-                computed = end
+                let rows = EventRows.chunk(events, candidates, from: computed, size: chunk, after: head, prev: prev, recorded: recorded)
+                prev = rows.hash(of: rows.end - rows.first - 1)
+                computed = rows.end
                 cond.lock()
                 ready.append(rows)
                 cond.broadcast()
