@@ -15,9 +15,10 @@ public struct LedgerState: Sendable {
     /// rebuilt from the managers' evidence when the state is loaded. Read through
     /// `owner(ofEvidence:)`: the pieces filed since it was last brought up to date are in `filed`.
     public var evidence: [String: String] = [:]
-    /// The pieces filed and not yet entered in `evidence`, in order: entered only when a void is applied
-    /// (`indexFiled`). Few pieces are ever voided, and a batch's ~100,000 inserts into the index, each a few
-    /// cache misses, were a tenth of a large append's fold; a void's rules scan these instead. Not persisted.
+    /// The pieces filed and not yet entered in `evidence`, in order: entered once applied voids have scanned as
+    /// much of it as it holds (`ownerForVoid`), or before an eviction. Few pieces are ever voided, and a batch's
+    /// ~100,000 inserts into the index, each a few cache misses, were a tenth of a large append's fold; a void's
+    /// rules scan these instead. Not persisted.
     var filed: [(id: String, manager: String)] = []
     /// Entries of `filed` that applied voids have scanned since it was last indexed: once they are as many as it
     /// holds, it is indexed, so that many voids cost at most about one index of the list.
