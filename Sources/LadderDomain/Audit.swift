@@ -49,7 +49,7 @@ public struct Auditor {
         guard let app = actual.applications[a], let pv = actual.policy(on: e.effective) else { return }
         let recordedGrant = e.type == .promotionGranted
         let asRecorded = actual.allocation(app.windowKey, policy: pv.policy, only: a).first
-        let counter = corrected.allocation(app.windowKey, policy: pv.policy, excluded: excluded.mapValues(\.why)).first { $0.application == a }
+        let counter = corrected.allocation(app.windowKey, policy: pv.policy, excluded: excluded.mapValues(\.why), only: a).first
         func finding(_ kind: String, _ derived: Decision?) {
             var o: [String: JSONValue] = [
                 "kind": .string(kind), "application": .string(a), "manager": .string(app.manager), "unit": .string(app.unit),

@@ -35,9 +35,10 @@ public enum Chain {
     /// Through the buffer-pointer update and the digest's bytes: `hash(data:)` and iterating a digest go
     /// through generic `DataProtocol` and `Sequence` code that looks up type metadata on every call.
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var h = SHA256()
-        bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
-        return h.finalize().withUnsafeBytes { hex($0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        appendSHA256Hex(of: bytes[...], to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The body's one layout, appended to `b`.
@@ -65,14 +66,5 @@ public enum Chain {
         var h = SHA256()
         bytes.withUnsafeBytes { h.update(bufferPointer: $0) }
         h.finalize().withUnsafeBytes { out.appendHex(of: $0) }
-    }
-
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 }
